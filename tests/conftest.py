@@ -1,0 +1,130 @@
+"""Shared fixtures: the real catalog, one strict build of the site, a local server, a browser.
+
+The site is built once per test session into a temp dir (strict mode, so any warning
+fails) and served on 127.0.0.1 with the MIME types a static host must send. Browser
+tests drive Debian's Chromium through Playwright; `make test` installs it, and under CI
+a missing browser is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import socket
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "widget"))
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+from jptrack import catalog as catalog_module  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def catalog() -> catalog_module.Catalog:
+    return catalog_module.load(ROOT / "stages.yaml")
+
+
+def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", **overrides) -> Path:
+    """Strict MkDocs build of the real config into site_dir (raises on any warning)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    cfg = load_config(str(config_file), strict=True, site_dir=str(site_dir), **overrides)
+    build(cfg)
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    return build_site(tmp_path_factory.mktemp("site"))
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """A static host: correct MIME types, optional extra headers, no request logging."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
+        ".json": "application/json", ".zip": "application/zip",
+    }
+    extra_headers: dict[str, str] = {}
+
+    def end_headers(self):
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path, headers: dict[str, str] | None = None):
+    """Serve directory on a free loopback port in a thread; returns (base_url, server)."""
+    handler = type("Handler", (SiteHandler,), {"extra_headers": dict(headers or {})})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    url, server = serve(built_site)
+    yield url
+    server.shutdown()
+
+
+def _browser_missing() -> str | None:
+    if Path(CHROMIUM).exists():
+        return None
+    return f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        # Playwright gives each launch a fresh temporary profile (user-data dir).
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests are marked by living under tests/browser/.
+    for item in items:
+        if "browser" in Path(str(item.fspath)).parts:
+            item.add_marker(pytest.mark.browser)
+
+
+__all__ = ["ROOT", "build_site", "serve", "CHROMIUM", "CHROMIUM_ARGS"]

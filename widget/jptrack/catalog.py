@@ -1,0 +1,591 @@
+"""The stage catalog: `stages.yaml` (or the build's JSON copy) read into one frozen model.
+
+Every consumer goes through here: the MkDocs hooks render pages from it, the classifier
+matches wordings and reads silence windows from it, the tests iterate over it. A broken
+file raises `CatalogError` naming file, line, stage id and field, so a content editor can
+fix it without reading Python.
+
+Standard library only (PyYAML is imported lazily, for the YAML path): under Pyodide the
+catalog arrives as JSON made by the build.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from .normalize import fold
+
+__all__ = [
+    "Catalog", "CatalogError", "Contact", "Service", "Source", "Stage", "Text",
+    "UpuEvent", "Window", "Wording", "load", "load_json", "parse_duration",
+]
+
+KINDS = ("journey", "exception")
+WHERE = ("origin", "destination")
+_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_UPU = re.compile(r"^[A-Z]{3}$")
+_LANG = re.compile(r"^[a-z]{2}$")
+_DURATION = re.compile(r"^(\d+)\s*(day|days|week|weeks|month|months)$")
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
+
+
+# ---------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------
+
+class CatalogError(ValueError):
+    """A problem in stages.yaml, located as precisely as the file allows."""
+
+    def __init__(self, problem: str, *, file: str = "stages.yaml", line: int | None = None,
+                 stage: str | None = None, field: str | None = None):
+        self.problem, self.file, self.line, self.stage, self.field = problem, file, line, stage, field
+        where = f"{file}:{line}" if line else file
+        parts = [where]
+        if stage:
+            parts.append(f"stage '{stage}'")
+        if field:
+            parts.append(f"field '{field}'")
+        super().__init__(": ".join(parts) + ": " + problem)
+
+
+# ---------------------------------------------------------------------------
+# Model
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Text:
+    """Customer-facing text by language; English is required, others may follow."""
+
+    values: tuple[tuple[str, str], ...]
+
+    def get(self, lang: str = "en") -> str:
+        return dict(self.values).get(lang) or dict(self.values)["en"]
+
+    @property
+    def en(self) -> str:
+        return self.get("en")
+
+    def __str__(self) -> str:
+        return self.en
+
+
+@dataclass(frozen=True)
+class Wording:
+    text: str
+    lang: str
+    source: str
+    # Only for wordings Japan Post uses at both ends (国際交換局に到着): which end this is.
+    where: str | None = None
+
+    @property
+    def key(self) -> str:
+        return fold(self.text)
+
+
+@dataclass(frozen=True)
+class UpuEvent:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Window:
+    """How long a silence is normal at a stage for one service, and when to act."""
+
+    normal: str
+    act_after: str
+
+    @property
+    def normal_days(self) -> int:
+        return parse_duration(self.normal)
+
+    @property
+    def act_after_days(self) -> int:
+        return parse_duration(self.act_after)
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: Text
+    description: Text
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    name: Text
+    how: Text
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    order: int
+    kind: str
+    title: Text
+    summary: Text
+    wordings: tuple[Wording, ...]
+    upu: tuple[UpuEvent, ...]
+    meaning: Text
+    what_to_do: Text
+    contacts: tuple[str, ...]
+    silence: tuple[tuple[str, Window], ...]
+    next: tuple[str, ...]
+    support_reply: Text
+    examples: tuple[str, ...]
+    terminal: bool = False
+
+    def window(self, service: str) -> Window | None:
+        return dict(self.silence).get(service)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    languages: tuple[str, ...]
+    services: tuple[Service, ...]
+    sources: tuple[Source, ...]
+    contacts: tuple[Contact, ...]
+    stages: tuple[Stage, ...]
+    _by_id: Mapping[str, Stage] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {s.id: s for s in self.stages})
+
+    def __iter__(self) -> Iterator[Stage]:
+        return iter(self.stages)
+
+    def stage(self, stage_id: str) -> Stage:
+        return self._by_id[stage_id]
+
+    def contact(self, contact_id: str) -> Contact:
+        return next(c for c in self.contacts if c.id == contact_id)
+
+    def service(self, service_id: str) -> Service:
+        return next(s for s in self.services if s.id == service_id)
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+    @property
+    def journey(self) -> tuple[Stage, ...]:
+        return tuple(s for s in self.stages if s.kind == "journey")
+
+    @property
+    def exceptions(self) -> tuple[Stage, ...]:
+        return tuple(s for s in self.stages if s.kind == "exception")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The catalog as plain data in the YAML's own shape (what `load_json` reads back)."""
+        text = lambda t: dict(t.values)  # noqa: E731
+        return {
+            "version": 1,
+            "languages": list(self.languages),
+            "services": {s.id: {"name": text(s.name), "description": text(s.description)}
+                         for s in self.services},
+            "sources": {s.id: {"name": s.name} for s in self.sources},
+            "contacts": {c.id: {"name": text(c.name), "how": text(c.how)} for c in self.contacts},
+            "stages": [_stage_to_dict(s, text) for s in self.stages],
+        }
+
+    def to_json(self) -> str:
+        """Compact JSON for the browser."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def _stage_to_dict(s: Stage, text) -> dict[str, Any]:
+    wording = lambda w: {k: v for k, v in vars(w).items() if v is not None}  # noqa: E731
+    data = {
+        "id": s.id, "order": s.order, "kind": s.kind, "title": text(s.title),
+        "summary": text(s.summary), "wordings": [wording(w) for w in s.wordings],
+        "upu": [{"code": u.code, "text": u.text} for u in s.upu],
+        "meaning": text(s.meaning), "what_to_do": text(s.what_to_do),
+        "contacts": list(s.contacts), "next": list(s.next),
+        "support_reply": text(s.support_reply), "examples": list(s.examples),
+    }
+    if s.terminal:
+        data["terminal"] = True
+    if s.silence:
+        data["silence"] = {k: {"normal": w.normal, "act_after": w.act_after} for k, w in s.silence}
+    return data
+
+
+def parse_duration(value: str) -> int:
+    """'3 days', '2 weeks', '1 month' → days (a month counts as 30).
+
+    >>> parse_duration("2 weeks")
+    14
+    """
+    match = _DURATION.match(value.strip()) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f"expected a duration like '3 days', '2 weeks' or '1 month', got {value!r}")
+    return int(match.group(1)) * _UNIT_DAYS[match.group(2).rstrip("s")]
+
+
+# ---------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------
+
+def load(path: str | Path = "stages.yaml") -> Catalog:
+    """Read and validate stages.yaml; raise CatalogError with file and line on any problem."""
+    path = Path(path)
+    name = path.name
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError("file not found", file=str(path)) from None
+    except UnicodeDecodeError as e:
+        raise CatalogError(f"not valid UTF-8 ({e.reason} at byte {e.start})", file=name) from None
+    return loads(source, file=name)
+
+
+def loads(source: str, *, file: str = "stages.yaml") -> Catalog:
+    """Validate YAML text (see `load`)."""
+    import yaml  # only the build and CPython need YAML; the browser reads JSON
+
+    try:
+        data = yaml.load(source, Loader=_line_loader(yaml, file))
+    except CatalogError:
+        raise
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        raise CatalogError(f"YAML syntax error: {e.problem or e.context}", file=file, line=line) from None
+    except yaml.YAMLError as e:
+        raise CatalogError(f"YAML syntax error: {e}", file=file) from None
+    return _Validator(file).catalog(data)
+
+
+def load_json(source: str | bytes, *, file: str = "stages.json") -> Catalog:
+    """Read the build's JSON copy through the same validation."""
+    try:
+        data = json.loads(source)
+    except ValueError as e:
+        raise CatalogError(f"invalid JSON: {e}", file=file) from None
+    return _Validator(file).catalog(data)
+
+
+class _LineDict(dict):
+    line: int | None = None
+    lines: dict
+
+
+class _LineList(list):
+    line: int | None = None
+    lines: list
+
+
+def _line_loader(yaml, file: str):
+    """A SafeLoader that remembers the line of every mapping value and list item."""
+
+    class LineLoader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node):
+        loader.flatten_mapping(node)
+        result = _LineDict()
+        result.line, result.lines = node.start_mark.line + 1, {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if key in result:
+                raise CatalogError(f"key '{key}' appears twice in the same block",
+                                   file=file, line=key_node.start_mark.line + 1)
+            result[key] = loader.construct_object(value_node, deep=True)
+            result.lines[key] = key_node.start_mark.line + 1
+        return result
+
+    def sequence(loader, node):
+        result = _LineList(loader.construct_object(child, deep=True) for child in node.value)
+        result.line = node.start_mark.line + 1
+        result.lines = [child.start_mark.line + 1 for child in node.value]
+        return result
+
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, sequence)
+    return LineLoader
+
+
+def _line_of(container: Any, key: Any = None) -> int | None:
+    """Line of container[key] (or of the container) when the YAML loader recorded it."""
+    lines = getattr(container, "lines", None)
+    if key is not None and lines is not None:
+        try:
+            return lines[key]
+        except (KeyError, IndexError, TypeError):
+            pass
+    return getattr(container, "line", None)
+
+
+# ---------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------
+
+_TOP_FIELDS = {"version": True, "languages": True, "services": True, "sources": True,
+               "contacts": True, "stages": True}
+_STAGE_FIELDS = {
+    "id": True, "order": True, "kind": True, "title": True, "summary": True, "wordings": True,
+    "upu": False, "meaning": True, "what_to_do": True, "contacts": True, "silence": False,
+    "next": False, "support_reply": True, "examples": True, "terminal": False,
+}
+_WORDING_FIELDS = {"text": True, "lang": True, "source": True, "where": False}
+
+
+class _Validator:
+    """Walks the raw data once, building the model and failing at the first problem."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.stage_id: str | None = None
+
+    def fail(self, problem: str, container: Any = None, key: Any = None, field: str | None = None):
+        raise CatalogError(problem, file=self.file, line=_line_of(container, key),
+                           stage=self.stage_id, field=field)
+
+    # -- generic checks ---------------------------------------------------------------
+
+    def mapping(self, value: Any, container: Any, key: Any, field: str, fields: dict[str, bool]) -> dict:
+        if not isinstance(value, dict):
+            self.fail(f"expected a mapping of fields, got {_kind(value)}", container, key, field)
+        for name in value:
+            if name not in fields:
+                hint = difflib.get_close_matches(str(name), fields, n=1)
+                also = f" (did you mean '{hint[0]}'?)" if hint else ""
+                allowed = ", ".join(fields)
+                self.fail(f"unknown field '{name}'{also}; allowed: {allowed}",
+                          value, name, f"{field}.{name}" if field else str(name))
+        for name, required in fields.items():
+            if required and name not in value:
+                self.fail(f"missing required field '{name}'", container, key,
+                          f"{field}.{name}" if field else name)
+        return value
+
+    def string(self, value: Any, container: Any, key: Any, field: str) -> str:
+        if not isinstance(value, str):
+            self.fail(f"expected text, got {_kind(value)}", container, key, field)
+        if not value.strip():
+            self.fail("expected text, got an empty string", container, key, field)
+        return value.strip()
+
+    def identifier(self, value: Any, container: Any, key: Any, field: str) -> str:
+        value = self.string(value, container, key, field)
+        if not _ID.match(value):
+            self.fail(f"expected a lower-case id like 'final-delivery', got {value!r}",
+                      container, key, field)
+        return value
+
+    def text(self, value: Any, container: Any, key: Any, field: str, languages: tuple[str, ...]) -> Text:
+        if isinstance(value, str):  # a bare string is English
+            value = {"en": value}
+        if not isinstance(value, dict):
+            self.fail(f"expected text or a mapping of language to text, got {_kind(value)}",
+                      container, key, field)
+        if "en" not in value:
+            self.fail("missing the English text ('en:')", container, key, field)
+        pairs = []
+        for lang, text in value.items():
+            if lang not in languages:
+                self.fail(f"unknown language '{lang}'; the catalog's languages are {list(languages)}",
+                          value, lang, f"{field}.{lang}")
+            pairs.append((lang, self.string(text, value, lang, f"{field}.{lang}")))
+        return Text(tuple(pairs))
+
+    def list_of(self, value: Any, container: Any, key: Any, field: str, *, allow_empty=False) -> list:
+        if not isinstance(value, list):
+            self.fail(f"expected a list, got {_kind(value)}", container, key, field)
+        if not value and not allow_empty:
+            self.fail("expected at least one entry, got an empty list", container, key, field)
+        return value
+
+    # -- the catalog ------------------------------------------------------------------
+
+    def catalog(self, data: Any) -> Catalog:
+        if data is None:
+            self.fail("the file is empty")
+        data = self.mapping(data, data, None, "", _TOP_FIELDS)
+        if data["version"] != 1:
+            self.fail(f"expected version: 1, got {data['version']!r}", data, "version", "version")
+        languages = tuple(self.list_of(data["languages"], data, "languages", "languages"))
+        for i, lang in enumerate(languages):
+            if not isinstance(lang, str) or not _LANG.match(lang):
+                self.fail(f"expected a two-letter language code, got {lang!r}",
+                          data["languages"], i, "languages")
+        if "en" not in languages:
+            self.fail("'en' must be one of the languages", data, "languages", "languages")
+
+        services = tuple(self.named_table(data, "services", languages, Service, ("name", "description")))
+        contacts = tuple(self.named_table(data, "contacts", languages, Contact, ("name", "how")))
+        sources = tuple(self.sources(data))
+        raw_stages = self.list_of(data["stages"], data, "stages", "stages")
+        stages = [self.stage(raw, raw_stages, i, languages, services, contacts, sources)
+                  for i, raw in enumerate(raw_stages)]
+        self.stage_id = None
+        self.cross_check(stages, raw_stages)
+        return Catalog(languages, services, sources, contacts,
+                       tuple(sorted(stages, key=lambda s: s.order)))
+
+    def named_table(self, data, name, languages, cls, text_fields):
+        table = data[name]
+        if not isinstance(table, dict) or not table:
+            self.fail(f"expected a mapping of {name} by id", data, name, name)
+        for ident, entry in table.items():
+            ident = self.identifier(ident, table, ident, name)
+            entry = self.mapping(entry, table, ident, f"{name}.{ident}", dict.fromkeys(text_fields, True))
+            texts = [self.text(entry[f], entry, f, f"{name}.{ident}.{f}", languages) for f in text_fields]
+            yield cls(ident, *texts)
+
+    def sources(self, data):
+        table = data["sources"]
+        if not isinstance(table, dict) or not table:
+            self.fail("expected a mapping of sources by id", data, "sources", "sources")
+        for ident, entry in table.items():
+            ident = self.identifier(ident, table, ident, "sources")
+            entry = self.mapping(entry, table, ident, f"sources.{ident}", {"name": True})
+            yield Source(ident, self.string(entry["name"], entry, "name", f"sources.{ident}.name"))
+
+    def stage(self, raw, stages, index, languages, services, contacts, sources) -> Stage:
+        self.stage_id = None
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            self.stage_id = raw["id"]
+        raw = self.mapping(raw, stages, index, "", _STAGE_FIELDS)
+        stage_id = self.identifier(raw["id"], raw, "id", "id")
+        order = raw["order"]
+        if not isinstance(order, int) or isinstance(order, bool) or order < 0:
+            self.fail(f"expected a whole number ≥ 0, got {order!r}", raw, "order", "order")
+        if raw["kind"] not in KINDS:
+            self.fail(f"expected one of {list(KINDS)}, got {raw['kind']!r}", raw, "kind", "kind")
+        terminal = raw.get("terminal", False)
+        if not isinstance(terminal, bool):
+            self.fail(f"expected true or false, got {terminal!r}", raw, "terminal", "terminal")
+        text = lambda name: self.text(raw[name], raw, name, name, languages)  # noqa: E731
+        return Stage(
+            id=stage_id, order=order, kind=raw["kind"], title=text("title"), summary=text("summary"),
+            wordings=tuple(self.wordings(raw, languages, sources)),
+            upu=tuple(self.upu(raw)), meaning=text("meaning"), what_to_do=text("what_to_do"),
+            contacts=tuple(self.references(raw, "contacts", [c.id for c in contacts])),
+            silence=tuple(self.silence(raw, services, terminal)),
+            next=tuple(self.plain_list(raw, "next", allow_empty=True)),
+            support_reply=text("support_reply"),
+            examples=tuple(self.plain_list(raw, "examples")),
+            terminal=terminal,
+        )
+
+    def wordings(self, raw, languages, sources):
+        source_ids = [s.id for s in sources]
+        items = self.list_of(raw["wordings"], raw, "wordings", "wordings")
+        for i, item in enumerate(items):
+            where = f"wordings[{i}]"
+            item = self.mapping(item, items, i, where, _WORDING_FIELDS)
+            text = self.string(item["text"], item, "text", f"{where}.text")
+            lang = item["lang"]
+            if lang not in languages and not (isinstance(lang, str) and _LANG.match(lang)):
+                self.fail(f"expected a two-letter language code, got {lang!r}", item, "lang", f"{where}.lang")
+            if item["source"] not in source_ids:
+                self.fail(f"unknown source {item['source']!r}; expected one of {source_ids}",
+                          item, "source", f"{where}.source")
+            side = item.get("where")
+            if side is not None and side not in WHERE:
+                self.fail(f"expected one of {list(WHERE)}, got {side!r}", item, "where", f"{where}.where")
+            yield Wording(text, lang, item["source"], side)
+
+    def upu(self, raw):
+        items = self.list_of(raw.get("upu", []), raw, "upu", "upu", allow_empty=True)
+        for i, item in enumerate(items):
+            item = self.mapping(item, items, i, f"upu[{i}]", {"code": True, "text": True})
+            code = self.string(item["code"], item, "code", f"upu[{i}].code")
+            if not _UPU.match(code):
+                self.fail(f"expected a three-letter UPU event code like 'EMC', got {code!r}",
+                          item, "code", f"upu[{i}].code")
+            yield UpuEvent(code, self.string(item["text"], item, "text", f"upu[{i}].text"))
+
+    def references(self, raw, name, allowed):
+        items = self.plain_list(raw, name)
+        for i, item in enumerate(items):
+            if item not in allowed:
+                self.fail(f"unknown {name[:-1]} {item!r}; expected one of {list(allowed)}",
+                          raw[name], i, f"{name}[{i}]")
+        return items
+
+    def plain_list(self, raw, name, *, allow_empty=False):
+        items = self.list_of(raw.get(name, []), raw, name, name, allow_empty=allow_empty)
+        return [self.string(item, items, i, f"{name}[{i}]") for i, item in enumerate(items)]
+
+    def silence(self, raw, services, terminal):
+        if terminal:
+            if "silence" in raw:
+                self.fail("a terminal stage has no silence windows; remove 'silence' or 'terminal'",
+                          raw, "silence", "silence")
+            return
+        service_ids = [s.id for s in services]
+        table = self.mapping(raw.get("silence"), raw, "silence", "silence",
+                             dict.fromkeys(service_ids, True)) if "silence" in raw else None
+        if table is None:
+            self.fail(f"missing required field 'silence' (windows for {service_ids})", raw, None, "silence")
+        for service in service_ids:
+            window = self.mapping(table[service], table, service, f"silence.{service}",
+                                  {"normal": True, "act_after": True})
+            days = {}
+            for name in ("normal", "act_after"):
+                try:
+                    days[name] = parse_duration(window[name])
+                except ValueError as e:
+                    self.fail(str(e), window, name, f"silence.{service}.{name}")
+            if days["act_after"] < days["normal"]:
+                self.fail(f"act_after ({window['act_after']}) is shorter than normal ({window['normal']})",
+                          window, "act_after", f"silence.{service}.act_after")
+            yield service, Window(window["normal"].strip(), window["act_after"].strip())
+
+    def cross_check(self, stages: list[Stage], raw_stages: list) -> None:
+        """Checks that span stages: unique ids, known `next`, each wording and code in one stage."""
+        seen_ids: dict[str, int] = {}
+        for i, stage in enumerate(stages):
+            if stage.id in seen_ids:
+                raise CatalogError(f"duplicate stage id (first defined at stage #{seen_ids[stage.id] + 1})",
+                                   file=self.file, line=_line_of(raw_stages[i], "id"), stage=stage.id, field="id")
+            seen_ids[stage.id] = i
+        wording_owner: dict[tuple[str, str | None], str] = {}
+        code_owner: dict[str, str] = {}
+        for i, stage in enumerate(stages):
+            raw = raw_stages[i]
+            for j, target in enumerate(stage.next):
+                if target not in seen_ids:
+                    hint = difflib.get_close_matches(target, seen_ids, n=1)
+                    also = f" (did you mean '{hint[0]}'?)" if hint else ""
+                    raise CatalogError(f"'next' names no stage: {target!r}{also}", file=self.file,
+                                       line=_line_of(raw.get("next"), j), stage=stage.id, field=f"next[{j}]")
+            for j, wording in enumerate(stage.wordings):
+                key = (wording.key, wording.where)
+                owner = wording_owner.setdefault(key, stage.id)
+                if owner != stage.id:
+                    raise CatalogError(
+                        f"wording {wording.text!r} is already mapped to stage '{owner}'; a wording may "
+                        "belong to one stage only (use 'where: origin|destination' for wordings Japan "
+                        "Post shows at both ends)", file=self.file,
+                        line=_line_of(raw.get("wordings"), j), stage=stage.id, field=f"wordings[{j}].text")
+            for j, event in enumerate(stage.upu):
+                owner = code_owner.setdefault(event.code, stage.id)
+                if owner != stage.id:
+                    raise CatalogError(f"UPU code {event.code} is already mapped to stage '{owner}'",
+                                       file=self.file, line=_line_of(raw.get("upu"), j),
+                                       stage=stage.id, field=f"upu[{j}].code")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    names = {str: "text", int: "a number", float: "a number", bool: "true/false",
+             list: "a list", dict: "a mapping"}
+    for cls, name in names.items():
+        if isinstance(value, cls) and not (cls is int and isinstance(value, bool)):
+            return f"{name} ({value!r})" if cls in (str, int, float, bool) else name
+    return type(value).__name__

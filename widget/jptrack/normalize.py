@@ -1,0 +1,32 @@
+"""Text folding shared by the catalog (duplicate checks) and the classifier (matching).
+
+Both sides must fold text the same way, or a wording that validates as unique could
+still match two stages. Standard library only: this runs under Pyodide too.
+
+>>> fold("  Final  Delivery. ")
+'final delivery'
+>>> fold("ＥＭＳ　お届け済み")
+'ems お届け済み'
+>>> fold("Posting／Collection")
+'posting/collection'
+>>> fold("Item‐returned — from import Customs")
+'item-returned - from import customs'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Dash look-alikes that NFKC leaves alone (stdnum.util does the same by name).
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ー－"), "-")
+# "ー" is the katakana long vowel mark: keep it, it is part of Japanese words.
+del _DASHES[ord("ー")]
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Fold width, case, dashes and spacing; drop a trailing full stop."""
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES).casefold()
+    text = _SPACES.sub(" ", text).strip()
+    return text.rstrip("。.").strip()
