@@ -386,7 +386,7 @@ class _Validator:
 
     def text(self, value: Any, container: Any, key: Any, field: str, languages: tuple[str, ...]) -> Text:
         if isinstance(value, str):  # a bare string is English
-            value = {"en": value}
+            return Text((("en", self.string(value, container, key, field)),))
         if not isinstance(value, dict):
             self.fail(f"expected text or a mapping of language to text, got {_kind(value)}",
                       container, key, field)

@@ -1,0 +1,256 @@
+"""stages.yaml validation: the real file loads, and every kind of mistake an editor can make
+stops with a message naming file, line, stage and field."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from conftest import ROOT
+from jptrack import catalog as cat
+
+# A small but complete catalog; each test breaks one thing in it.
+VALID = textwrap.dedent("""\
+    version: 1
+    languages: [en, ja]
+    services:
+      ems: {name: EMS, description: Express.}
+      surface: {name: Surface, description: By sea.}
+    sources:
+      japan-post: {name: Japan Post}
+    contacts:
+      shop: {name: The shop, how: Email them.}
+    stages:
+      - id: posting-collection
+        order: 1
+        kind: journey
+        title: Posted
+        summary: Japan Post has it.
+        wordings:
+          - {text: Posting/Collection, lang: en, source: japan-post}
+          - {text: 引受, lang: ja, source: japan-post}
+        upu:
+          - {code: EMA, text: Posting/collection}
+        meaning: It was posted.
+        what_to_do: Wait.
+        contacts: [shop]
+        silence:
+          ems: {normal: 2 days, act_after: 5 days}
+          surface: {normal: 1 week, act_after: 3 weeks}
+        next: [final-delivery]
+        support_reply: {en: It was posted., ja: 引き受けられました。}
+        examples: ["2026/09/20 20:14 引受"]
+      - id: final-delivery
+        order: 2
+        kind: journey
+        terminal: true
+        title: Delivered
+        summary: Delivered.
+        wordings:
+          - {text: Final delivery, lang: en, source: japan-post}
+        meaning: It arrived.
+        what_to_do: Check the mailbox.
+        contacts: [shop]
+        support_reply: It was delivered.
+        examples: [Final delivery]
+    """)
+
+
+def broken(old: str, new: str) -> str:
+    assert old in VALID, f"test setup: {old!r} not in VALID"
+    return VALID.replace(old, new, 1)
+
+
+def error_of(source: str) -> cat.CatalogError:
+    with pytest.raises(cat.CatalogError) as info:
+        cat.loads(source)
+    return info.value
+
+
+def line_of(source: str, needle: str) -> int:
+    return next(i for i, line in enumerate(source.splitlines(), 1) if needle in line)
+
+
+def test_real_catalog_loads_and_round_trips_through_json(catalog):
+    assert len(catalog.stages) >= 15
+    assert cat.load_json(catalog.to_json()) == catalog
+
+
+def test_valid_sample_loads():
+    c = cat.loads(VALID)
+    assert [s.id for s in c] == ["posting-collection", "final-delivery"]
+    stage = c.stage("posting-collection")
+    assert stage.window("surface").act_after_days == 21
+    assert stage.support_reply.get("ja") == "引き受けられました。"
+    assert stage.support_reply.get("fr") == "It was posted."  # falls back to English
+    assert c.stage("final-delivery").terminal and c.stage("final-delivery").window("ems") is None
+
+
+def test_yaml_syntax_error_names_the_line():
+    source = broken("kind: journey\n    title: Posted", "kind: journey\n    title: [Posted")
+    e = error_of(source)
+    assert "YAML syntax error" in str(e)
+    assert e.file == "stages.yaml" and e.line is not None
+    assert str(e).startswith(f"stages.yaml:{e.line}:")
+
+
+def test_missing_field():
+    source = broken("    what_to_do: Wait.\n", "")
+    e = error_of(source)
+    assert (e.stage, e.field) == ("posting-collection", "what_to_do")
+    assert "missing required field 'what_to_do'" in str(e)
+    assert e.line == line_of(source, "- id: posting-collection")
+
+
+def test_unknown_field_suggests_the_right_name():
+    source = broken("    meaning: It was posted.", "    meanign: It was posted.")
+    e = error_of(source)
+    assert e.field == "meanign" and e.stage == "posting-collection"
+    assert "unknown field 'meanign' (did you mean 'meaning'?)" in str(e)
+    assert e.line == line_of(source, "meanign")
+
+
+def test_duplicate_id():
+    source = broken("  - id: final-delivery", "  - id: posting-collection")
+    e = error_of(source)
+    assert "duplicate stage id" in str(e) and e.stage == "posting-collection"
+    assert e.line == line_of(source, "order: 2") - 1
+
+
+def test_duplicate_wording_mapped_to_two_stages():
+    # Width, case and a trailing full stop are folded: this is the same wording.
+    source = broken("{text: Final delivery,", "{text: ＰＯＳＴＩＮＧ/collection.,")
+    e = error_of(source)
+    assert "already mapped to stage 'posting-collection'" in str(e)
+    assert (e.stage, e.field) == ("final-delivery", "wordings[0].text")
+    assert e.line == line_of(source, "ＰＯＳＴＩＮＧ")
+
+
+def test_same_wording_at_both_ends_is_allowed_with_where():
+    source = broken("{text: Final delivery, lang: en, source: japan-post}",
+                    "{text: 引受, lang: ja, source: japan-post, where: destination}")
+    assert cat.loads(source).stage("final-delivery").wordings[0].where == "destination"
+
+
+def test_next_that_names_no_stage():
+    source = broken("next: [final-delivery]", "next: [final-delivry]")
+    e = error_of(source)
+    assert "'next' names no stage: 'final-delivry' (did you mean 'final-delivery'?)" in str(e)
+    assert e.field == "next[0]" and e.line == line_of(source, "final-delivry")
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("soon", "expected a duration like '3 days'"),
+    ("3 fortnights", "expected a duration like '3 days'"),
+    ("10", "expected a duration like '3 days'"),
+])
+def test_bad_duration(value, expected):
+    source = broken("ems: {normal: 2 days,", f"ems: {{normal: {value},")
+    e = error_of(source)
+    assert expected in str(e) and e.field == "silence.ems.normal"
+    assert e.line == line_of(source, f"normal: {value}")
+
+
+def test_act_after_shorter_than_normal():
+    e = error_of(broken("act_after: 5 days", "act_after: 1 day"))
+    assert "shorter than normal" in str(e) and e.field == "silence.ems.act_after"
+
+
+def test_silence_must_cover_every_service():
+    e = error_of(broken("      surface: {normal: 1 week, act_after: 3 weeks}\n", ""))
+    assert "missing required field 'surface'" in str(e) and e.field == "silence.surface"
+
+
+def test_terminal_stage_has_no_silence():
+    source = broken("    terminal: true\n", "    terminal: true\n    silence: {}\n")
+    assert "a terminal stage has no silence windows" in str(error_of(source))
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("    meaning: It was posted.", "    meaning: ''", "meaning"),
+    ("    meaning: It was posted.", "    meaning:   ", "meaning"),
+    ("support_reply: {en: It was posted.,", "support_reply: {en: '  ',", "support_reply.en"),
+    ("{text: 引受,", "{text: '',", "wordings[1].text"),
+    ('examples: ["2026/09/20 20:14 引受"]', 'examples: [""]', "examples[0]"),
+])
+def test_empty_text(old, new, field):
+    e = error_of(broken(old, new))
+    assert e.field == field
+    assert "expected text" in str(e)
+
+
+def test_text_that_yaml_reads_as_a_number_is_rejected():
+    e = error_of(broken('examples: ["2026/09/20 20:14 引受"]', "examples: [20:14]"))
+    assert "expected text, got a number" in str(e)
+
+
+def test_unknown_reference_to_a_contact_or_source():
+    e = error_of(broken("contacts: [shop]\n    silence", "contacts: [shopp]\n    silence"))
+    assert "unknown contact 'shopp'" in str(e) and e.field == "contacts[0]"
+    e = error_of(broken("{text: 引受, lang: ja, source: japan-post}", "{text: 引受, lang: ja, source: jp}"))
+    assert "unknown source 'jp'" in str(e) and e.field == "wordings[1].source"
+
+
+def test_bad_upu_code_and_duplicate_code():
+    e = error_of(broken("code: EMA", "code: EM1"))
+    assert "three-letter UPU event code" in str(e)
+    source = broken("    examples: [Final delivery]",
+                    "    examples: [Final delivery]\n    upu: [{code: EMA, text: x}]")
+    e = error_of(source)
+    assert "UPU code EMA is already mapped to stage 'posting-collection'" in str(e)
+
+
+def test_english_text_is_required_and_languages_are_declared():
+    e = error_of(broken("support_reply: {en: It was posted., ja:", "support_reply: {ja:"))
+    assert "missing the English text" in str(e)
+    e = error_of(broken("support_reply: {en: It was posted., ja:", "support_reply: {en: x, fr:"))
+    assert "unknown language 'fr'" in str(e) and e.field == "support_reply.fr"
+
+
+def test_duplicate_key_in_one_block():
+    source = broken("    order: 1\n", "    order: 1\n    order: 3\n")
+    e = error_of(source)
+    assert "key 'order' appears twice" in str(e) and e.line == line_of(source, "order: 3")
+
+
+def test_wrong_kind_and_wrong_types():
+    assert "expected one of ['journey', 'exception']" in str(error_of(broken("kind: journey", "kind: trip")))
+    assert "expected a whole number" in str(error_of(broken("order: 1", "order: first")))
+    assert "expected a list" in str(error_of(broken("contacts: [shop]\n    silence", "contacts: shop\n    silence")))
+
+
+def test_empty_and_missing_file(tmp_path):
+    assert "the file is empty" in str(error_of(""))
+    with pytest.raises(cat.CatalogError, match="file not found"):
+        cat.load(tmp_path / "nope.yaml")
+    bad = tmp_path / "stages.yaml"
+    bad.write_bytes(b"version: 1\n\xff\xfe")
+    with pytest.raises(cat.CatalogError, match="not valid UTF-8"):
+        cat.load(bad)
+
+
+def test_json_copy_is_validated_too():
+    data = json.loads(cat.loads(VALID).to_json())
+    del data["stages"][0]["meaning"]
+    with pytest.raises(cat.CatalogError, match="missing required field 'meaning'") as info:
+        cat.load_json(json.dumps(data))
+    assert info.value.file == "stages.json" and info.value.stage == "posting-collection"
+    with pytest.raises(cat.CatalogError, match="invalid JSON"):
+        cat.load_json("{")
+
+
+def test_catalog_error_is_a_value_error():
+    assert issubclass(cat.CatalogError, ValueError)
+
+
+def test_real_file_has_every_required_stage(catalog):
+    required = {
+        "awaiting-pickup", "posting-collection", "arrival-outward-office", "dispatch-outward-office",
+        "in-transit", "arrival-inward-office", "import-customs", "returned-from-customs",
+        "departure-inward-office", "processing-delivery-office", "final-delivery",
+        "customs-held", "delivery-attempted", "retention", "returned-to-sender",
+    }
+    assert required <= {s.id for s in catalog}
+    assert (ROOT / "stages.yaml").read_text(encoding="utf-8").count("- id:") == len(catalog.stages)
