@@ -1,0 +1,213 @@
+"""The live checker: puts the classifier, its catalog and a pinned Pyodide into the site.
+
+A page asks for the checker with the marker `<!-- jptrack:checker -->` on its own line.
+The marker becomes the widget's HTML (a form with a labelled textarea, a status region,
+an empty result container and a static fallback for file:// and no-JS) plus one module
+script. Only those pages load the widget's JS; Pyodide itself starts later, in a module
+Web Worker, on the first focus, paste or click, or when the browser is idle.
+
+Files added to the site (every name versioned or content-hashed, so they can be cached
+for a long time):
+
+    assets/pyodide/<version>/   pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm,
+                                python_stdlib.zip, pyodide-lock.json (from node_modules)
+    assets/checker/jptrack-<hash>.zip    widget/jptrack/*.py, deterministic zip
+    assets/checker/stages-<hash>.json    catalog.to_json()
+    assets/checker/checker-<hash>.js     page module (widget/web/checker.js + asset names)
+    assets/checker/worker-<hash>.js      module worker (widget/web/worker.js)
+    assets/checker/checker-<hash>.css    styles (on every page via extra_css; small)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
+
+import _catalog
+
+log = get_plugin_logger(__name__)
+
+MARKER = re.compile(r"^[ \t]*<!--\s*jptrack:checker\s*-->[ \t]*$", re.MULTILINE)
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
+                 "python_stdlib.zip", "pyodide-lock.json")
+ASSETS = "assets/checker"
+# Fixed timestamp for every zip entry, so the archive (and its hash) only changes with the code.
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class _Build:
+    pyodide_dir: Path
+    version: str
+    files: dict[str, bytes | Path] = field(default_factory=dict)   # site uri -> content or source
+    script: str = ""          # uri of the page module
+    stylesheet: str = ""      # uri of the CSS
+    max_chars: int = 1_000_000
+
+
+_build: _Build | None = None
+
+
+# ---------------------------------------------------------------------------
+# Hooks
+# ---------------------------------------------------------------------------
+
+# Check the pinned Pyodide is installed, build every checker asset, and add the CSS.
+def on_config(config):
+    global _build
+    root = Path(config.config_file_path).resolve().parent
+    catalog = _catalog.load(config)
+    build = _Build(*_pyodide(root))
+    for name in PYODIDE_FILES:
+        build.files[f"assets/pyodide/{build.version}/{name}"] = build.pyodide_dir / name
+
+    package = root / "widget" / "jptrack"
+    build.max_chars = _max_chars()
+    archive = _hashed("jptrack", "zip", _zip_package(package))
+    stages = _hashed("stages", "json", catalog.to_json().encode("utf-8"))
+    web = root / "widget" / "web"
+    worker = _hashed("worker", "js", _read(web / "worker.js").encode("utf-8"))
+    names = {"worker": worker[0], "archive": archive[0], "catalog": stages[0],
+             "pyodide": f"../pyodide/{build.version}/"}
+    module = _read(web / "checker.js").replace(
+        "const ASSETS = {};", "const ASSETS = " + json.dumps(names, sort_keys=True) + ";", 1)
+    if "const ASSETS = {};" in module or names["worker"] not in module:
+        raise PluginError("widget/web/checker.js must contain the line 'const ASSETS = {};' "
+                          "(hooks/checker.py fills in the asset names there).")
+    script = _hashed("checker", "js", module.encode("utf-8"))
+    style = _hashed("checker", "css", _read(web / "checker.css").encode("utf-8"))
+    for name, content in (archive, stages, worker, script, style):
+        build.files[f"{ASSETS}/{name}"] = content
+    build.script, build.stylesheet = script[0], style[0]
+    if f"{ASSETS}/{build.stylesheet}" not in config.extra_css:
+        config.extra_css.append(f"{ASSETS}/{build.stylesheet}")
+    _build = build
+    return config
+
+
+# Add the runtime and the checker's files to the site.
+def on_files(files: Files, /, *, config) -> Files:
+    assert _build is not None
+    for uri, content in _build.files.items():
+        existing = files.get_file_from_path(uri)
+        if existing:
+            files.remove(existing)
+        if isinstance(content, Path):
+            files.append(File.generated(config, uri, abs_src_path=str(content)))
+        else:
+            files.append(File.generated(config, uri, content=content))
+    return files
+
+
+# Expand the marker into the widget's HTML; pages without it are left alone.
+def on_page_markdown(markdown: str, /, *, page, config, files) -> str | None:
+    if not MARKER.search(markdown):
+        return None
+    assert _build is not None
+    statuses = files.get_file_from_path("statuses.md")
+    if statuses is None:
+        log.info("statuses.md is not in the site yet: the checker's fallback link will be broken")
+        statuses_url = "statuses/" if config.use_directory_urls else "statuses.html"
+    else:
+        statuses_url = statuses.url
+    rel = lambda url: get_relative_url(url, page.url)  # noqa: E731
+    widget = _widget_html(
+        script=rel(f"{ASSETS}/{_build.script}"), statuses=rel(statuses_url),
+        max_chars=_build.max_chars)
+    return MARKER.sub(lambda _: widget, markdown)
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+# Locate the pinned Pyodide runtime; a missing one stops the build with the fix.
+def _pyodide(root: Path) -> tuple[Path, str]:
+    folder = root / "node_modules" / "pyodide"
+    missing = [n for n in ("package.json", *PYODIDE_FILES) if not (folder / n).is_file()]
+    if missing:
+        raise PluginError(
+            f"The checker needs the pinned Pyodide runtime in {folder}, but "
+            f"{', '.join(missing)} is missing. Run `npm ci` in {root} (package-lock.json pins it).")
+    try:
+        version = json.loads((folder / "package.json").read_text(encoding="utf-8"))["version"]
+    except (ValueError, KeyError) as e:
+        raise PluginError(f"{folder / 'package.json'}: cannot read the Pyodide version ({e}). "
+                          f"Run `npm ci` again.") from None
+    if not re.fullmatch(r"[0-9A-Za-z.+-]+", version):
+        raise PluginError(f"{folder / 'package.json'}: unexpected Pyodide version {version!r}")
+    return folder, version
+
+
+# The input limit the classifier enforces, so the page can refuse a huge paste up front.
+def _max_chars() -> int:
+    try:
+        from jptrack import classify
+    except ImportError:
+        return 1_000_000
+    return int(getattr(classify, "MAX_INPUT_CHARS", 1_000_000))
+
+
+# A deterministic zip of the package: sorted names, fixed timestamps, fixed permissions.
+def _zip_package(package: Path) -> bytes:
+    sources = sorted(package.glob("*.py"))
+    if not any(p.name == "__init__.py" for p in sources):
+        raise PluginError(f"{package}: no __init__.py, nothing for the checker to import")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sources:
+            info = zipfile.ZipInfo(f"jptrack/{path.name}", date_time=ZIP_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+# ("name-<hash>.ext", content): the name changes whenever the content does.
+def _hashed(stem: str, ext: str, content: bytes) -> tuple[str, bytes]:
+    return f"{stem}-{hashlib.sha256(content).hexdigest()[:12]}.{ext}", content
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PluginError(f"{path} is missing (the checker's browser code)") from None
+
+
+# The widget's markup. Static text only: everything the user pastes is rendered by the JS
+# with text nodes.
+def _widget_html(*, script: str, statuses: str, max_chars: int) -> str:
+    e = lambda s: html.escape(s, quote=True)  # noqa: E731
+    return (
+        f'<div class="jptrack" data-jptrack-widget data-search-exclude '
+        f'data-max-chars="{max_chars}" data-statuses="{e(statuses)}">\n'
+        f'<form class="jptrack__form" novalidate>\n'
+        f'<label class="jptrack__label" for="jptrack-input">Paste your tracking history or tracking number</label>\n'
+        f'<p class="jptrack__hint" id="jptrack-hint">Copy the whole tracking page (Japan Post, your local post or a '
+        f'tracking app) and paste it here. It is checked in your browser: nothing you paste leaves this page.</p>\n'
+        f'<textarea class="jptrack__input" id="jptrack-input" name="tracking" rows="7" spellcheck="false" '
+        f'autocomplete="off" aria-describedby="jptrack-hint"></textarea>\n'
+        f'<div class="jptrack__actions">\n'
+        f'<button class="md-button md-button--primary jptrack__submit" type="submit">Check</button>\n'
+        f'<span class="jptrack__shortcut" aria-hidden="true">or press Ctrl+Enter</span>\n'
+        f'</div>\n'
+        f'</form>\n'
+        f'<div class="jptrack__status" role="status" aria-live="polite"></div>\n'
+        f'<div class="jptrack__result" data-jptrack-result></div>\n'
+        f'<p class="jptrack__fallback" data-jptrack-fallback>The checker needs this site to be served over '
+        f'http(s); open the <a href="{e(statuses)}">all-statuses page</a> to look up a status.</p>\n'
+        f'<script type="module" src="{e(script)}"></script>\n'
+        f'</div>'
+    )

@@ -1,0 +1,495 @@
+// The tracking checker on the page: binds every [data-jptrack-widget] (again after each
+// instant navigation, through Material's document$), starts one module worker per
+// document on first use or when the browser is idle, and renders the classifier's
+// result with DOM text nodes only. The pasted text goes to the worker and nowhere else:
+// never into a URL, storage or a request.
+//
+// Test and tuning knobs (all optional): on the widget root `data-load-timeout` (ms) and
+// `data-today` (YYYY-MM-DD); or window.jptrackConfig = {loadTimeout, today, idle: false}.
+"use strict";
+
+// Filled in by hooks/checker.py at build time: names relative to this file.
+const ASSETS = {};
+
+const HERE = import.meta.url;
+const SITE_ROOT = new URL("../../", HERE);
+const DEFAULT_LOAD_TIMEOUT = 60000;
+const MAX_TIMELINE = 200;       // events rendered; the rest are counted
+const MAX_UNRECOGNISED = 50;
+
+const config = () => (typeof window.jptrackConfig === "object" && window.jptrackConfig) || {};
+
+// ---------------------------------------------------------------------------
+// The engine: one worker per document, kept across instant navigation
+// ---------------------------------------------------------------------------
+
+class LoadError extends Error {}
+
+const engine = {
+  worker: null,
+  state: "idle",          // idle | loading | ready | failed
+  progress: { step: 0, of: 3, label: "" },
+  error: "",
+  ready: null,            // Promise while loading or ready
+  pending: new Map(),     // id -> {resolve, reject}
+  nextId: 1,
+  views: new Set(),       // widget roots to tell about state changes
+
+  start(timeout) {
+    if (this.ready) return this.ready;
+    this.state = "loading";
+    this.error = "";
+    this.progress = { step: 0, of: 3, label: "Starting" };
+    let worker;
+    this.ready = new Promise((resolve, reject) => {
+      const fail = (message) => {
+        if (this.worker !== worker) return;
+        clearTimeout(timer);
+        this.fail(message);
+        reject(new LoadError(message));
+      };
+      const timer = setTimeout(
+        () => fail(`it took longer than ${Math.round(timeout / 1000)} seconds to load`), timeout);
+      try {
+        worker = new Worker(new URL(ASSETS.worker, HERE), { type: "module", name: "jptrack" });
+      } catch (error) {
+        this.worker = worker = null;
+        clearTimeout(timer);
+        this.fail(String(error.message || error));
+        reject(new LoadError(this.error));
+        return;
+      }
+      this.worker = worker;
+      worker.onerror = (event) => {
+        event.preventDefault();
+        fail(event.message || "its script could not be loaded");
+      };
+      worker.onmessageerror = () => fail("it sent a message the page could not read");
+      worker.onmessage = ({ data }) => {
+        if (this.worker !== worker) return;
+        if (data.type === "progress") {
+          this.progress = { step: data.step, of: data.of, label: data.label };
+          this.notify();
+        } else if (data.type === "ready") {
+          clearTimeout(timer);
+          this.state = "ready";
+          this.loadMs = data.ms;
+          this.notify();
+          resolve(worker);
+        } else if (data.type === "failed") {
+          fail(data.message);
+        } else if (data.type === "reply" || data.type === "error") {
+          const request = this.pending.get(data.id);
+          if (!request) return;
+          this.pending.delete(data.id);
+          if (data.type === "reply") request.resolve(data);
+          else request.reject(new Error(data.message));
+        }
+      };
+      worker.postMessage({
+        type: "init",
+        pyodide: new URL(ASSETS.pyodide, HERE).href,
+        archive: new URL(ASSETS.archive, HERE).href,
+        catalog: new URL(ASSETS.catalog, HERE).href,
+      });
+    });
+    this.ready.catch(() => {});
+    this.notify();
+    return this.ready;
+  },
+
+  fail(message) {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    this.state = "failed";
+    this.error = message;
+    for (const request of this.pending.values()) request.reject(new LoadError(message));
+    this.pending.clear();
+    this.notify();
+  },
+
+  // Drop a failed worker; the next start() makes a fresh one.
+  reset() {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    this.ready = null;
+    this.state = "idle";
+    this.error = "";
+  },
+
+  async check(text, today, timeout) {
+    const worker = await this.start(timeout);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ type: "check", id, text, today });
+    });
+  },
+
+  notify() {
+    for (const root of [...this.views]) {
+      if (!root.isConnected) this.views.delete(root);
+      else showEngineState(root);
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------
+// Binding (idempotent; runs on first load and after each instant navigation)
+// ---------------------------------------------------------------------------
+
+function bindAll() {
+  document.querySelectorAll("[data-jptrack-widget]").forEach(bind);
+}
+
+function bind(root) {
+  if (root.dataset.bound) return;
+  root.dataset.bound = "true";
+  const form = root.querySelector("form");
+  const input = root.querySelector("textarea");
+  const fallback = root.querySelector("[data-jptrack-fallback]");
+  if (fallback) fallback.hidden = true;
+  engine.views.add(root);
+  root.dataset.state = engine.state === "ready" ? "ready" : "idle";
+
+  const warm = () => engine.start(loadTimeout(root));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(root);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      run(root);
+    }
+  });
+  // Classify on paste too: after the paste has landed in the textarea.
+  input.addEventListener("paste", () => setTimeout(() => run(root, { onPaste: true }), 0));
+  input.addEventListener("input", (event) => {
+    if (event.inputType === "insertFromPaste" || event.inputType === "insertFromDrop") {
+      run(root, { onPaste: true });
+    }
+  });
+  root.addEventListener("focusin", warm);
+  root.addEventListener("pointerdown", warm);
+
+  if (engine.state === "idle" && config().idle !== false) {
+    const idle = () => { if (root.isConnected && engine.state === "idle") warm(); };
+    if ("requestIdleCallback" in window) requestIdleCallback(idle, { timeout: 4000 });
+    else setTimeout(idle, 2000);
+  }
+  if (engine.state !== "idle") showEngineState(root);
+}
+
+function loadTimeout(root) {
+  const value = Number(root.dataset.loadTimeout || config().loadTimeout);
+  return value > 0 ? value : DEFAULT_LOAD_TIMEOUT;
+}
+
+function today(root) {
+  const fixed = root.dataset.today || config().today;
+  if (fixed) return fixed;
+  const now = new Date();   // the customer's own calendar day
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+// ---------------------------------------------------------------------------
+// Running a check
+// ---------------------------------------------------------------------------
+
+async function run(root, { onPaste = false } = {}) {
+  const input = root.querySelector("textarea");
+  const text = input.value;
+  if (onPaste && text === root.jptrackLastText) return;   // paste + input events: one check
+  root.jptrackLastText = text;
+  if (!text.trim()) {
+    setStatus(root, "Paste your tracking history or tracking number first.");
+    return;
+  }
+  const max = Number(root.dataset.maxChars) || 1000000;
+  if (text.length > max) {
+    clearResult(root);
+    root.dataset.state = "error";
+    setStatus(root, `That is too long to check: ${text.length.toLocaleString("en")} characters, and the ` +
+      `checker reads at most ${max.toLocaleString("en")}. Paste the tracking history of one parcel only.`);
+    return;
+  }
+  const request = (root.jptrackRequest || 0) + 1;
+  root.jptrackRequest = request;
+  root.dataset.state = "checking";
+  if (engine.state === "ready") setStatus(root, "Checking…");
+  else showEngineState(root);
+  const started = performance.now();
+  let reply;
+  try {
+    reply = await engine.check(text, today(root), loadTimeout(root));
+  } catch (error) {
+    if (root.jptrackRequest !== request) return;
+    if (error instanceof LoadError) showEngineState(root);
+    else showError(root, `The checker hit an error while reading your text (${error.message}).`, false);
+    return;
+  }
+  if (root.jptrackRequest !== request || !root.isConnected) return;   // a newer check replaced it
+  const data = JSON.parse(reply.json);
+  if (!data.ok) {
+    clearResult(root);
+    root.dataset.state = "error";
+    setStatus(root, `${data.message} Paste the tracking history of one parcel only.`);
+    return;
+  }
+  renderResult(root, data.result, text);
+  root.dataset.state = "result";
+  root.dataset.lastMs = String(Math.round((performance.now() - started) * 10) / 10);
+  const current = data.result.current;
+  setStatus(root, current ? `Result: ${current.title}. ${data.result.verdict.message || ""}`.trim()
+                          : "No Japan Post status was recognised in the text.");
+}
+
+// ---------------------------------------------------------------------------
+// Status region
+// ---------------------------------------------------------------------------
+
+function statusRegion(root) {
+  return root.querySelector(".jptrack__status");
+}
+
+function setStatus(root, message) {
+  const region = statusRegion(root);
+  region.replaceChildren();
+  region.classList.remove("jptrack__status--error", "jptrack__status--loading");
+  if (message) region.append(el("p", {}, message));
+}
+
+function showEngineState(root) {
+  if (engine.state === "loading") {
+    const region = statusRegion(root);
+    const { step, of, label } = engine.progress;
+    const waiting = root.dataset.state === "checking" ? " Your check will run as soon as it is ready." : "";
+    region.classList.remove("jptrack__status--error");
+    region.classList.add("jptrack__status--loading");
+    const bar = el("progress", { max: String(of), "aria-label": "Loading the checker" });
+    bar.value = step;
+    region.replaceChildren(
+      el("p", {}, `Loading the checker… (step ${Math.max(step, 1)} of ${of}: ${label || "Starting"}).${waiting}`),
+      bar);
+    if (root.dataset.state !== "checking") root.dataset.state = "loading";
+  } else if (engine.state === "failed") {
+    showError(root, `The checker could not start: ${engine.error}.`, true);
+  } else if (engine.state === "ready" && root.dataset.state === "loading") {
+    root.dataset.state = "ready";
+    setStatus(root, "The checker is ready.");
+  }
+}
+
+function showError(root, message, retry) {
+  root.dataset.state = "error";
+  const region = statusRegion(root);
+  region.classList.remove("jptrack__status--loading");
+  region.classList.add("jptrack__status--error");
+  const children = [el("p", {}, message + " ",
+    "You can look up your status on the ",
+    el("a", { href: root.dataset.statuses }, "all-statuses page"), ".")];
+  if (retry) {
+    const button = el("button", { type: "button", class: "md-button jptrack__retry" }, "Retry");
+    button.addEventListener("click", () => {
+      engine.reset();
+      if (root.querySelector("textarea").value.trim()) {
+        root.jptrackLastText = undefined;
+        run(root);
+      } else {
+        engine.start(loadTimeout(root));
+      }
+    });
+    children.push(el("p", {}, button));
+  }
+  region.replaceChildren(...children);
+}
+
+// ---------------------------------------------------------------------------
+// Result (text nodes only)
+// ---------------------------------------------------------------------------
+
+function clearResult(root) {
+  root.querySelector("[data-jptrack-result]").replaceChildren();
+}
+
+function stageLink(url, text) {
+  return el("a", { href: new URL(url, SITE_ROOT).href }, text);
+}
+
+function renderResult(root, result, text) {
+  const current = result.current;
+  const verdict = result.verdict || {};
+  const card = el("section", { class: "jptrack__card", "aria-label": "Checker result" });
+  card.dataset.currentStage = result.current_stage || "";
+
+  if (current) {
+    card.append(el("h2", { class: "jptrack__stage" }, stageLink(current.url, current.title)));
+    if (current.summary) card.append(el("p", { class: "jptrack__summary" }, current.summary));
+  } else {
+    card.append(el("h2", { class: "jptrack__stage" }, "No status recognised"));
+    card.append(el("p", {}, "None of the lines matched a Japan Post status we know. Check the ",
+      el("a", { href: root.dataset.statuses }, "all-statuses page"),
+      ", or paste the full tracking history including the status column."));
+  }
+
+  card.append(renderVerdict(verdict, current));
+
+  if (current) {
+    card.append(el("h3", {}, "What it means"), el("p", {}, current.meaning));
+    card.append(el("h3", {}, "What to do"), el("p", {}, current.what_to_do));
+    if (current.contacts && current.contacts.length) {
+      card.append(el("ul", { class: "jptrack__contacts" }, ...current.contacts.map((c) =>
+        el("li", {}, el("strong", {}, c.name), ": ", c.how))));
+    }
+  }
+
+  const numbers = result.tracking_numbers || [];
+  if (numbers.length) {
+    card.append(el("h3", {}, numbers.length > 1 ? "Tracking numbers" : "Tracking number"));
+    card.append(el("ul", { class: "jptrack__numbers" }, ...numbers.map(renderNumber)));
+  }
+
+  card.append(...renderTimeline(result, text));
+
+  const copy = el("button", { type: "button", class: "md-button jptrack__copy" }, "Copy summary");
+  copy.addEventListener("click", () => copySummary(root, result));
+  card.append(el("p", { class: "jptrack__tools" }, copy));
+  root.querySelector("[data-jptrack-result]").replaceChildren(card);
+}
+
+const VERDICT_LABELS = {
+  normal: "This wait is normal",
+  act: "Time to act",
+  done: "Nothing more to wait for",
+  unknown: "We can't tell yet",
+};
+
+function renderVerdict(verdict, current) {
+  const state = VERDICT_LABELS[verdict.state] ? verdict.state : "unknown";
+  const box = el("div", { class: `jptrack__verdict jptrack__verdict--${state}` });
+  box.dataset.verdict = state;
+  box.append(el("p", {}, el("strong", {}, VERDICT_LABELS[state] + ". "), verdict.message || ""));
+  const facts = [];
+  if (verdict.last_event) facts.push(`Last update: ${formatTime(verdict.last_event)}` +
+    (verdict.days_since != null ? ` (${plural(verdict.days_since, "day")} ago)` : ""));
+  if (verdict.normal_days != null) facts.push(`Normal silence here: up to ${plural(verdict.normal_days, "day")}`);
+  if (verdict.act_from) facts.push(`Act from: ${verdict.act_from}`);
+  if (verdict.service) facts.push(`Service: ${serviceName(verdict.service)}${verdict.service_assumed ? " (assumed)" : ""}`);
+  if (facts.length) box.append(el("ul", { class: "jptrack__facts" }, ...facts.map((f) => el("li", {}, f))));
+  const contacts = (verdict.contacts || []).map((id) => {
+    const known = current && (current.contacts || []).find((c) => c.id === id);
+    return known ? known.name : id;
+  });
+  if (contacts.length && verdict.state === "act") box.append(el("p", {}, `Whom to contact: ${contacts.join(", ")}.`));
+  return box;
+}
+
+function renderNumber(n) {
+  const verdict = n.valid ? "valid" : "probably mistyped";
+  const about = [n.product || serviceName(n.service), n.country_name || n.country].filter(Boolean).join(", ");
+  const item = el("li", { class: n.valid ? "jptrack__number--valid" : "jptrack__number--invalid" },
+    el("code", {}, n.number), ` — ${verdict}${about ? ` (${about})` : ""}.`);
+  if (n.message) item.append(" ", n.message);
+  return item;
+}
+
+function renderTimeline(result, text) {
+  const events = result.events || [];
+  const out = [];
+  if (events.length) {
+    out.push(el("h3", {}, "Your tracking history"));
+    const list = el("ol", { class: "jptrack__timeline" });
+    for (const event of events.slice(0, MAX_TIMELINE)) {
+      const item = el("li", { class: event.stage ? "" : "jptrack__event--unknown" });
+      if (event.time) item.append(el("span", { class: "jptrack__time" }, formatTime(event.time)), " ");
+      item.append(el("span", { class: "jptrack__text" }, event.text || ""));
+      const tag = el("span", { class: "jptrack__tag" });
+      if (event.stage) tag.append("→ ", stageLink(`stages/${event.stage}/`, event.stage_title || event.stage));
+      else tag.append("not recognised");
+      item.append(" ", tag);
+      list.append(item);
+    }
+    out.push(list);
+    if (events.length > MAX_TIMELINE) {
+      out.push(el("p", { class: "jptrack__more" }, `…and ${events.length - MAX_TIMELINE} more events, not shown.`));
+    }
+  }
+  const inEvents = new Set(events.map((e) => e.line));
+  const unknown = (result.unrecognised || []).filter((line) => !inEvents.has(line));
+  if (unknown.length) {
+    const lines = text.split(/\r\n|\r|\n/);
+    out.push(el("h3", {}, "Lines not recognised"));
+    const list = el("ul", { class: "jptrack__unknown" });
+    for (const n of unknown.slice(0, MAX_UNRECOGNISED)) {
+      list.append(el("li", {}, el("span", { class: "jptrack__line" }, `Line ${n}: `), (lines[n - 1] || "").slice(0, 300)));
+    }
+    out.push(list);
+    if (unknown.length > MAX_UNRECOGNISED) {
+      out.push(el("p", { class: "jptrack__more" }, `…and ${unknown.length - MAX_UNRECOGNISED} more lines.`));
+    }
+  }
+  return out;
+}
+
+async function copySummary(root, result) {
+  const lines = [];
+  const current = result.current;
+  if (current) {
+    lines.push(`Status: ${current.title}`, current.summary, `Details: ${new URL(current.url, SITE_ROOT).href}`);
+  } else {
+    lines.push("Status: not recognised");
+  }
+  if (result.verdict && result.verdict.message) lines.push(`Verdict: ${result.verdict.message}`);
+  if (current) lines.push(`What to do: ${current.what_to_do}`);
+  for (const n of result.tracking_numbers || []) {
+    lines.push(`Tracking number: ${n.number} (${n.valid ? "valid" : "probably mistyped"})`);
+  }
+  const last = (result.events || []).filter((e) => e.stage).pop();
+  if (last) lines.push(`Last event: ${last.time ? formatTime(last.time) + " " : ""}${last.text}`);
+  const summary = lines.filter(Boolean).join("\n");
+  try {
+    await navigator.clipboard.writeText(summary);
+    setStatus(root, "Summary copied to the clipboard.");
+  } catch {
+    setStatus(root, "Your browser did not allow copying. Select the result text and copy it instead.");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------
+
+// el("a", {href}, "text", child…): attributes via setAttribute, children as text nodes.
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (value !== "" && value != null) node.setAttribute(name, value);
+  }
+  for (const child of children) {
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function formatTime(iso) {
+  return String(iso).replace("T", " ");
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function serviceName(id) {
+  return { ems: "EMS", airmail: "Airmail", sal: "SAL", surface: "Surface (sea mail)" }[id] || id || "";
+}
+
+// ---------------------------------------------------------------------------
+// Start
+// ---------------------------------------------------------------------------
+
+bindAll();
+if (window.document$ && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(() => bindAll());
+}
