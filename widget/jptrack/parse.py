@@ -1,0 +1,527 @@
+"""Pasted tracking text → lines with dates, times, places and tokens ready for matching.
+
+Whatever a customer pastes (Japan Post's English or Japanese page, an aggregator, a
+destination post's page, a chat message) is split into lines. For each line this module
+finds a date and time in any of the forms those pages use, folds the text with
+`jptrack.normalize.fold` (the catalog's own folding) into tokens, and tells page chrome
+and table headers apart from events. It knows nothing about stages: matching status
+wordings against the catalog is `jptrack.classify`'s job.
+
+Every pattern here is a fixed-shape literal with bounded repeats (no nested
+quantifiers), so a hostile 100 KB line of ``////`` or digits is scanned in linear time.
+
+>>> parse_date('09/20/2026 20:14')
+'2026-09-20T20:14'
+>>> parse_date('２０２６/０９/２０　２０:１４')
+'2026-09-20T20:14'
+>>> parse_date('Your item was delivered at 6:14 pm on July 6, 2017 in NEW YORK, NY 10001')
+'2017-07-06T18:14'
+>>> parse_date('2017-07-06T14:05:00+09:00'), parse_date('6.7.2017 14:05'), parse_date('06 Jul 2017')
+('2017-07-06T14:05', '2017-07-06T14:05', '2017-07-06')
+>>> parse_date('2017年7月6日 14時05分'), parse_date('2017.07.06 14:05'), parse_date('1er juillet 2017')
+('2017-07-06T14:05', '2017-07-06T14:05', '2017-07-01')
+>>> parse_date('07月06日14:05', year=2017)
+'2017-07-06T14:05'
+
+Postal codes, phone numbers and tracking numbers are not dates:
+
+>>> [parse_date(x) for x in ('163-8799', '0570-046-111', '2026-1097-1043', 'EG725089303JP')]
+[None, None, None, None]
+
+Robustness: junk never raises.
+
+>>> [parse_date(x) for x in (None, '', '３²', '😴', '99/99/9999', '2026/02/30', '/' * 50)]
+[None, None, None, None, None, None, None]
+>>> [(line.no, line.date) for line in scan('\\n３²\\x00😴\\n\\n2026/09/20 引受')]
+[(2, None), (4, datetime.date(2026, 9, 20))]
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .normalize import fold
+
+__all__ = ["Line", "PhraseIndex", "scan", "parse_date", "tokens", "place_country", "location"]
+
+
+# ---------------------------------------------------------------------------
+# Model
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Line:
+    """One non-blank input line, as seen before any catalog matching."""
+
+    no: int                      # 1-based line number in the input
+    text: str                    # the original line, stripped
+    norm: str                    # NFKC form (ASCII digits, half-width spaces)
+    folded: str                  # normalize.fold(text)
+    toks: list = field(default_factory=list)  # tokens of `folded`
+    date: _dt.date | None = None
+    minutes: int | None = None   # time of day, minutes after midnight
+    spans: list = field(default_factory=list)  # (start, end) of date and time in `norm`
+    noise: bool = False          # page chrome or a table header
+    date_only: bool = False      # nothing but a date/time (a heading over the next lines)
+    # Unresolved pieces of the date, settled by `scan` once the whole paste is read.
+    _ambiguous: tuple | None = None   # (a, b, year) of a slash date with the year last
+    _yearless: tuple | None = None    # (month, day) of a date without a year
+
+    @property
+    def iso(self) -> str | None:
+        if self.date is None:
+            return None
+        if self.minutes is None:
+            return self.date.isoformat()
+        return f"{self.date.isoformat()}T{self.minutes // 60:02d}:{self.minutes % 60:02d}"
+
+
+# ---------------------------------------------------------------------------
+# Tokens and phrase matching
+# ---------------------------------------------------------------------------
+
+# Latin, Greek and Cyrillic words are single tokens (so phrases match whole words);
+# every other non-space character, CJK included, is a token of its own (so Japanese,
+# Chinese and Korean wordings match as plain substrings).
+_TOKEN = re.compile(r"[0-9a-z\u00df-\u024f\u0370-\u03ff\u0400-\u04ff]+|\S")
+
+
+def tokens(folded: str) -> list[str]:
+    """Split folded text into matching tokens.
+
+    >>> tokens('posting/collection, 引受')
+    ['posting', '/', 'collection', ',', '引', '受']
+    """
+    return _TOKEN.findall(folded)
+
+
+def is_cjk(token: str) -> bool:
+    c = token[:1]
+    return ("\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af" or "\uf900" <= c <= "\ufaff"
+            or "\u3400" <= c <= "\u4dbf")
+
+
+class PhraseIndex:
+    """Find known phrases in token lists; the longest phrase wins.
+
+    Phrases are indexed by their first token, so a line costs one dict look-up per token
+    plus a slice comparison per candidate: linear in the line, whatever the phrase count.
+
+    >>> index = PhraseIndex([('final delivery', 1), ('final delivery - collected at counter', 2)])
+    >>> index.search(tokens(fold('Final delivery - Collected at counter  TOKYO')))
+    (0, 6, 2)
+    >>> index.search(tokens('finaldelivery')) is None
+    True
+    """
+
+    def __init__(self, phrases):
+        first: dict[str, list] = {}
+        for key, value in phrases:
+            toks = tokens(key)
+            if toks:
+                first.setdefault(toks[0], []).append((toks, len(toks), len(key), value))
+        for cands in first.values():
+            cands.sort(key=lambda c: -c[2])
+        self._first = first
+
+    def search(self, toks: list[str], strict_cjk: bool = False, skip: tuple = ()):
+        """(start, end, value) of the longest phrase in toks, or None.
+
+        strict_cjk: a CJK phrase must not touch other CJK characters (used on undated
+        lines, where a short word like 発送 inside menu text is not a status).
+        skip: a (start, end) token range to ignore.
+        """
+        best = None
+        best_size = 0
+        first = self._first
+        n_toks = len(toks)
+        for i in range(n_toks):
+            cands = first.get(toks[i])
+            if cands is None or (skip and skip[0] <= i < skip[1]):
+                continue
+            for seq, n, size, value in cands:
+                if size <= best_size:
+                    break
+                j = i + n
+                if j <= n_toks and toks[i:j] == seq:
+                    if strict_cjk and is_cjk(seq[0]) and (
+                            (i > 0 and is_cjk(toks[i - 1])) or (j < n_toks and is_cjk(toks[j]))):
+                        continue
+                    if skip and j > skip[0] and i < skip[1]:
+                        continue
+                    best, best_size = (i, j, value), size
+                    break
+        return best
+
+    def findall(self, toks: list[str]) -> list:
+        """Every phrase in toks, left to right (the longest at each position).
+
+        >>> PhraseIndex([('sal', 'sal'), ('ems', 'ems')]).findall(tokens('ems or sal'))
+        [(0, 1, 'ems'), (2, 3, 'sal')]
+        """
+        found, i, n = [], 0, len(toks)
+        first = self._first
+        while i < n:
+            hit = None
+            for seq, k, _size, value in first.get(toks[i], ()):
+                if toks[i:i + k] == seq:
+                    hit = (i, i + k, value)
+                    break
+            if hit:
+                found.append(hit)
+                i = hit[1]
+            else:
+                i += 1
+        return found
+
+
+# ---------------------------------------------------------------------------
+# Dates and times
+# ---------------------------------------------------------------------------
+
+def _month_alternation() -> str:
+    names = sorted(_MONTHS, key=len, reverse=True)
+    return "|".join(re.escape(n) for n in names)
+
+
+def _compile_dates():
+    mon = _month_alternation()
+    flags = re.IGNORECASE
+    return [
+        # 2026/09/20, 2026-09-20, 2017.07.06 (Korea Post), ISO 8601
+        ("ymd", re.compile(r"(?<![\d/.\-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d/]|\.\d|-\d)")),
+        # 2017年7月6日, 2017년 7월 6일
+        ("ymd", re.compile(r"(?<!\d)(\d{4}) ?([年년]) ?(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]")),
+        # 6.7.2017 (Deutsche Post)
+        ("dmy", re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]|\.\d)")),
+        # 09/20/2026 (Japan Post EN, USPS) or 20/09/2026 (La Poste, Royal Mail): settled later
+        ("slash", re.compile(r"(?<![\d/\-])(\d{1,2})([/\-])(\d{1,2})\2(\d{4})(?![\d/\-])")),
+        # July 6, 2017 / Jul 06 2017
+        ("mdy-name", re.compile(
+            r"(?<![A-Za-z])(" + mon + r")\.? {1,3}(\d{1,2})(?:st|nd|rd|th)?,? {1,3}(\d{4})(?!\d)", flags)),
+        # 6 July 2017 / 06 Jul 2017 / 1er juillet 2017 / 6. Juli 2017
+        ("dmy-name", re.compile(
+            r"(?<![\d.])(\d{1,2})(?:st|nd|rd|th|er)?\.? {1,3}(?:of )?(" + mon + r")\.?,? {1,3}(\d{4})(?!\d)", flags)),
+        # 7月6日 (no year)
+        ("md", re.compile(r"(?<!\d)(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]")),
+        # Jul 06 14:05 (Japan Post's old smartphone page, no year)
+        ("md-name", re.compile(r"(?<![A-Za-z])(" + mon + r")\.? {1,3}(\d{1,2})(?![\d:.,/])", flags)),
+    ]
+
+
+_TIMES = [
+    re.compile(r"(?<![\d:+.])(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d{1,6})?)?(?: ?([AaPp])\.?[Mm]\.?(?![A-Za-z]))?(?![\d:])"),
+    re.compile(r"(?<!\d)(\d{1,2}) ?[時시] ?(\d{1,2}) ?[分분]"),
+    re.compile(r"(?<![\d:])(\d{1,2})h(\d{2})(?!\d)"),
+]
+
+
+def _make_date(y: int, m: int, d: int) -> _dt.date | None:
+    if not 1990 <= y <= 2100:
+        return None
+    try:
+        return _dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _find_date(norm: str, line: Line) -> None:
+    """Fill line.date (or the unresolved pieces) and line.spans from the first date found."""
+    for kind, pattern in _DATE_PATTERNS:
+        if kind in ("md-name", "mdy-name", "dmy-name") and not _HAS_ALPHA.search(norm):
+            continue
+        m = pattern.search(norm)
+        if not m:
+            continue
+        g = m.groups()
+        if kind == "ymd":
+            date = _make_date(int(g[0]), int(g[2]), int(g[3]))
+        elif kind == "dmy":
+            date = _make_date(int(g[2]), int(g[1]), int(g[0]))
+        elif kind == "slash":
+            a, b, y = int(g[0]), int(g[2]), int(g[3])
+            if _make_date(y, a, b) is None and _make_date(y, b, a) is None:
+                continue
+            line._ambiguous = (a, b, y)
+            line.spans.append(m.span())
+            return
+        elif kind == "mdy-name":
+            date = _make_date(int(g[2]), _MONTHS[g[0].lower()], int(g[1]))
+        elif kind == "dmy-name":
+            date = _make_date(int(g[2]), _MONTHS[g[1].lower()], int(g[0]))
+        else:  # year-less
+            month, day = (int(g[0]), int(g[1])) if kind == "md" else (_MONTHS[g[0].lower()], int(g[1]))
+            if _make_date(2000, month, day) is None:  # 2000 is a leap year: 2/29 allowed
+                continue
+            line._yearless = (month, day)
+            line.spans.append(m.span())
+            return
+        if date is not None:
+            line.date = date
+            line.spans.append(m.span())
+            return
+
+
+def _find_time(norm: str, line: Line) -> None:
+    for pattern in _TIMES:
+        for m in pattern.finditer(norm):
+            if any(s <= m.start() < e for s, e in line.spans):
+                continue
+            hour, minute = int(m.group(1)), int(m.group(2))
+            ampm = m.group(3) if pattern is _TIMES[0] else None
+            if ampm:
+                if not 1 <= hour <= 12:
+                    continue
+                hour = hour % 12 + (12 if ampm in "Pp" else 0)
+            if hour < 24 and minute < 60:
+                line.minutes = hour * 60 + minute
+                line.spans.append(m.span())
+                return
+
+
+def parse_date(text, *, year: int | None = None, dayfirst: bool = False) -> str | None:
+    """The first date (and time) in one line of text, as ISO 8601, or None."""
+    if not isinstance(text, str):
+        return None
+    lines = scan(text.replace("\n", " "), dayfirst=dayfirst, year=year)
+    return lines[0].iso if lines else None
+
+
+# ---------------------------------------------------------------------------
+# Lines
+# ---------------------------------------------------------------------------
+
+def scan(text, *, dayfirst: bool | None = None, year: int | None = None,
+         today: _dt.date | None = None) -> list[Line]:
+    """Split a paste into non-blank lines with dates, times, tokens and noise flags.
+
+    dayfirst settles 01/02/2026 (the paste's own dates decide when one part is over 12;
+    else this flag; else month first, as Japan Post's English page writes it). year (or
+    else the nearest dated line's, or today's) completes dates written without one.
+    """
+    if not isinstance(text, str):
+        return []
+    lines: list[Line] = []
+    for no, raw in enumerate(text.splitlines(), 1):
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        norm = unicodedata.normalize("NFKC", stripped)
+        folded = fold(stripped)
+        line = Line(no, stripped, norm, folded)
+        if _HAS_DIGIT.search(norm):
+            _find_date(norm, line)
+            if line.spans or line.date:
+                _find_time(norm, line)
+            elif _TIME_ONLY.match(norm):
+                _find_time(norm, line)
+        line.toks = tokens(folded)
+        lines.append(line)
+    _settle_dates(lines, dayfirst, year, today)
+    for line in lines:
+        line.date_only = (line.date is not None and not _residue(line))
+        if line.date is None and line.minutes is None:
+            line.noise = _is_noise(line.folded)
+    return lines
+
+
+def _settle_dates(lines: list[Line], dayfirst, year, today) -> None:
+    ambiguous = [line for line in lines if line._ambiguous]
+    if ambiguous:
+        if any(a > 12 for a, b, _ in (x._ambiguous for x in ambiguous)):
+            dayfirst = True
+        elif any(b > 12 for a, b, _ in (x._ambiguous for x in ambiguous)):
+            dayfirst = False
+        for line in ambiguous:
+            a, b, y = line._ambiguous
+            line.date = _make_date(y, a, b) if dayfirst else _make_date(y, b, a)
+            if line.date is None:
+                line.date = _make_date(y, b, a) if dayfirst else _make_date(y, a, b)
+    yearless = [i for i, line in enumerate(lines) if line._yearless]
+    if not yearless:
+        return
+    dated = [(i, line.date) for i, line in enumerate(lines) if line.date is not None]
+    today = today or _dt.date.today()
+    for i in yearless:
+        month, day = lines[i]._yearless
+        if year is not None:
+            y = year
+        elif dated:
+            y = min(dated, key=lambda pair: abs(pair[0] - i))[1].year
+        else:
+            y = today.year
+        date = _make_date(y, month, day) or _make_date(y - 1, month, day)
+        if year is None and not dated and date and date > today + _dt.timedelta(days=1):
+            date = _make_date(y - 1, month, day) or date
+        lines[i].date = date
+
+
+def _residue(line: Line) -> str:
+    """What is left of a line once its date, time and filler words are taken out."""
+    text = line.norm
+    for s, e in sorted(line.spans, reverse=True):
+        text = text[:s] + " " + text[e:]
+    words = [w for w in _WORD.findall(fold(text)) if w not in _DATE_FILLER]
+    return " ".join(words)
+
+
+def location(line: Line, remove: tuple[str, ...] = ()) -> str | None:
+    """The line's place: what is left once date, time and the given phrases are taken out.
+
+    >>> ln = scan('09/20/2026 20:14\\tPosting/Collection\\t\\tSHINJUKU\\t163-8799\\tTOKYO')[0]
+    >>> location(ln, ('Posting/Collection',))
+    'SHINJUKU, 163-8799, TOKYO'
+    """
+    text = line.norm
+    for s, e in sorted(line.spans, reverse=True):
+        text = text[:s] + "\t" + text[e:]
+    for phrase in remove:
+        if phrase:
+            text = _phrase_pattern(phrase).sub("\t", text, count=1)
+    fields = []
+    for part in _FIELD_SPLIT.split(text):
+        part = part.strip(" .:-()[]·•")
+        words = part.split(" ")
+        while words and words[0].lower() in _LOCATION_FILLER:
+            words.pop(0)
+        part = " ".join(words).strip(" .:-")
+        if part and _HAS_WORDCHAR.search(part):
+            fields.append(part)
+    result = ", ".join(fields)
+    return result[:160] or None
+
+
+_pattern_cache: dict[str, re.Pattern] = {}
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    pattern = _pattern_cache.get(phrase)
+    if pattern is None:
+        parts = tokens(unicodedata.normalize("NFKC", phrase).casefold())
+        pattern = re.compile(r"\s?".join(re.escape(p) for p in parts) + r"\.?", re.IGNORECASE)
+        if len(_pattern_cache) > 4096:
+            _pattern_cache.clear()
+        _pattern_cache[phrase] = pattern
+    return pattern
+
+
+def place_country(text: str | None) -> str | None:
+    """ISO code of the country a place names (a Japanese prefecture counts as Japan).
+
+    >>> [place_country(x) for x in ('SHINJUKU, 163-8799, TOKYO', '新宿郵便局 東京都',
+    ...  'CHICAGO IL 60688 UNITED STATES', 'アメリカ合衆国', 'ISC NEW YORK NY(USPS)', None)]
+    ['JP', 'JP', 'US', 'US', None, None]
+    """
+    if not text:
+        return None
+    hit = _places().search(tokens(fold(text)))
+    return hit[2] if hit else None
+
+
+_place_index: list = []
+
+
+def _places() -> PhraseIndex:
+    if not _place_index:
+        from .numbers import COUNTRIES
+
+        names = [(fold(name), code) for code, name in COUNTRIES.items() if code not in _NOT_PLACES]
+        names += [(fold(name), code) for code, group in _COUNTRY_ALIASES.items() for name in group]
+        names += [(fold(name), "JP") for name in _PREFECTURES]
+        _place_index.append(PhraseIndex(names))
+    return _place_index[0]
+
+
+def _is_noise(folded: str) -> bool:
+    if folded in _CHROME_EXACT or folded.startswith(_CHROME_PREFIXES):
+        return True
+    return sum(1 for label in _HEADER_LABELS if label in folded) >= 2
+
+
+# ---------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------
+
+_HAS_DIGIT = re.compile(r"\d")
+_HAS_ALPHA = re.compile(r"[A-Za-z]")
+_HAS_WORDCHAR = re.compile(r"\w")
+_WORD = re.compile(r"\w+")
+_TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}")
+_FIELD_SPLIT = re.compile(r"\t+| {2,}| ?[,;|] ?| - ")
+
+# Month names in the languages of the destination posts' pages (en, fr, de) → month.
+_MONTHS = {}
+for _number, _names in enumerate((
+        "january jan janvier janv januar jän", "february feb février fevrier févr fevr februar",
+        "march mar mars märz maerz", "april apr avril avr", "may mai", "june jun juin juni",
+        "july jul juillet juil juli", "august aug août aout", "september sep sept septembre",
+        "october oct octobre oktober okt", "november nov novembre", "december dec décembre decembre déc dezember dez",
+), 1):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+_DATE_PATTERNS = _compile_dates()
+
+# Words that may stand next to a date on a line that is otherwise only a date heading.
+_DATE_FILLER = frozenset(
+    "at on the am pm a m p le à a um uhr h de du of est edt cst cdt pst pdt mst mdt gmt bst utc jst kst "
+    "cet cest aest aedt t z monday tuesday wednesday thursday friday saturday sunday mon tue tues wed "
+    "thu thur thurs fri sat sun lundi mardi mercredi jeudi vendredi samedi dimanche montag dienstag "
+    "mittwoch donnerstag freitag samstag sonntag 月 火 水 木 金 土 日 曜 曜日 月曜日 火曜日 水曜日 木曜日 "
+    "金曜日 土曜日 日曜日 date time 日時 日付".split())
+_LOCATION_FILLER = frozenset("at in on to from the a à au en le la um in bei".split())
+
+# Page chrome around a copied tracking table (menus, buttons, footers), folded.
+_CHROME_EXACT = frozenset(fold(x) for x in (
+    "Search", "Menu", "Home", "Top", "Back", "Print", "Close", "Language", "English", "日本語",
+    "Japanese", "Login", "Log in", "Sign in", "Sign up", "Track", "Track another item", "Tracking",
+    "Help", "FAQ", "Contact us", "Sitemap", "Site map", "検索", "メニュー", "ホーム", "印刷", "閉じる",
+    "戻る", "ログイン", "サイトマップ", "ヘルプ", "よくあるご質問", "お問い合わせ", "個人のお客さま",
+    "法人のお客さま", "郵便局を探す", "郵便局・ATMを探す", "ページトップへ", "ページの先頭へ",
+    "Page top", "Back to top", "Skip to main content", "Privacy policy", "Terms of use",
+))
+_CHROME_PREFIXES = tuple(fold(x) for x in (
+    "©", "(c) ", "Copyright", "All rights reserved", "Privacy", "Terms of", "Cookie", "Accept cookies",
+    "Skip to", "Back to", "Japan Post Co", "日本郵便株式会社", "Sign in", "Log in", "Download the app",
+    "プライバシー", "利用規約", "サイトのご利用", "個人情報", "ソーシャルメディア",
+))
+# Column headings of the tracking tables (Japan Post EN/JA, aggregators), folded.
+_HEADER_LABELS = tuple(fold(x) for x in (
+    "Shipping track record", "Prefecture/Country", "Zip code", "Postal code", "Office", "Details",
+    "状態発生日", "配送履歴", "取扱局", "県名等", "郵便番号", "詳細", "Date/Time", "Event", "Location",
+))
+
+# Ambiguous as place names on tracking lines (NEW JERSEY, GEORGIA as a US state, ...).
+_NOT_PLACES = frozenset({"JE", "GE", "TD"})
+# How tracking pages write countries besides the ISO short name (English and Japanese).
+_COUNTRY_ALIASES = {
+    "US": ("USA", "U.S.A.", "United States of America", "UNITED STATES (USA)", "アメリカ合衆国", "アメリカ", "米国", "미국"),
+    "GB": ("UK", "Great Britain", "United Kingdom of Great Britain and Northern Ireland", "イギリス", "英国", "영국"),
+    "KR": ("Korea", "Korea, Republic of", "Republic of Korea", "Korea (Rep.)", "大韓民国", "韓国", "한국", "대한민국"),
+    "CN": ("China (People's Rep.)", "People's Republic of China", "中国", "中華人民共和国", "중국"),
+    "TW": ("台湾", "Chinese Taipei", "대만"),
+    "HK": ("香港", "Hong Kong SAR"),
+    "JP": ("日本", "Japon", "Japan", "일본", "JAPAN POST"),
+    "FR": ("フランス", "프랑스"), "DE": ("ドイツ", "Deutschland", "독일"), "CA": ("カナダ", "캐나다"),
+    "AU": ("オーストラリア", "豪州", "호주"), "NZ": ("ニュージーランド",), "SG": ("シンガポール", "싱가포르"),
+    "TH": ("タイ",), "MY": ("マレーシア",), "ID": ("インドネシア",), "PH": ("フィリピン",),
+    "VN": ("ベトナム", "Viet Nam"), "IN": ("インド", "India"), "IT": ("イタリア",), "ES": ("スペイン",),
+    "NL": ("オランダ",), "BE": ("ベルギー",), "CH": ("スイス",), "SE": ("スウェーデン",),
+    "RU": ("ロシア", "Russian Federation"), "BR": ("ブラジル",), "MX": ("メキシコ",),
+    "TR": ("トルコ", "Turkey"), "AT": ("オーストリア",), "IE": ("アイルランド",), "PL": ("ポーランド",),
+    "MO": ("マカオ", "Macau"), "AE": ("アラブ首長国連邦",), "FI": ("フィンランド",), "NO": ("ノルウェー",),
+    "DK": ("デンマーク",), "PT": ("ポルトガル",), "IL": ("イスラエル",), "CZ": ("Czech Republic", "チェコ"),
+}
+# Japanese prefectures (the Prefecture/Country column) in kanji and romaji.
+_PREFECTURES = (
+    "北海道 青森県 岩手県 宮城県 秋田県 山形県 福島県 茨城県 栃木県 群馬県 埼玉県 千葉県 東京都 神奈川県 "
+    "新潟県 富山県 石川県 福井県 山梨県 長野県 岐阜県 静岡県 愛知県 三重県 滋賀県 京都府 大阪府 兵庫県 "
+    "奈良県 和歌山県 鳥取県 島根県 岡山県 広島県 山口県 徳島県 香川県 愛媛県 高知県 福岡県 佐賀県 長崎県 "
+    "熊本県 大分県 宮崎県 鹿児島県 沖縄県 "
+    "HOKKAIDO AOMORI IWATE MIYAGI AKITA YAMAGATA FUKUSHIMA IBARAKI TOCHIGI GUNMA SAITAMA CHIBA TOKYO "
+    "KANAGAWA NIIGATA TOYAMA ISHIKAWA FUKUI YAMANASHI NAGANO GIFU SHIZUOKA AICHI MIE SHIGA KYOTO OSAKA "
+    "HYOGO NARA WAKAYAMA TOTTORI SHIMANE OKAYAMA HIROSHIMA YAMAGUCHI TOKUSHIMA KAGAWA EHIME KOCHI FUKUOKA "
+    "SAGA NAGASAKI KUMAMOTO OITA MIYAZAKI KAGOSHIMA OKINAWA KAWASAKIHIGASHI"
+).split()
