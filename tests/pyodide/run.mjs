@@ -1,0 +1,48 @@
+// Run jptrack.classify.check under the pinned Pyodide in Node, on the same files the site
+// serves, and print the results as JSON (one object: {pyodide, python, results: [...]}).
+//
+//   node tests/pyodide/run.mjs ARCHIVE.zip CATALOG.json CASES.json
+//
+// ARCHIVE is the zip hooks/checker.py builds from widget/jptrack/*.py, CATALOG is
+// catalog.to_json(), CASES is [{id, text, today}]. tests/test_parity.py builds all three,
+// runs this once per session, and compares each result with CPython field for field.
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const [archive, catalog, cases] = process.argv.slice(2);
+if (!cases) {
+  console.error("usage: node tests/pyodide/run.mjs ARCHIVE.zip CATALOG.json CASES.json");
+  process.exit(2);
+}
+
+const { loadPyodide } = await import(resolve(ROOT, "node_modules/pyodide/pyodide.mjs"));
+const pyodide = await loadPyodide({ indexURL: resolve(ROOT, "node_modules/pyodide") + "/" });
+const LIB = "/home/pyodide/jptrack-lib";
+pyodide.unpackArchive(new Uint8Array(readFileSync(archive)), "zip", { extractDir: LIB });
+pyodide.FS.writeFile(`${LIB}/stages.json`, readFileSync(catalog, "utf8"), { encoding: "utf8" });
+pyodide.FS.writeFile(`${LIB}/cases.json`, readFileSync(cases, "utf8"), { encoding: "utf8" });
+
+// The same calls the site's worker makes (widget/web/worker.js).
+const output = pyodide.runPython(`
+import json, sys, platform
+from datetime import date
+sys.path.insert(0, ${JSON.stringify(LIB)})
+import jptrack.catalog, jptrack.classify
+with open(${JSON.stringify(LIB + "/stages.json")}, encoding="utf-8") as f:
+    catalog = jptrack.catalog.load_json(f.read())
+with open(${JSON.stringify(LIB + "/cases.json")}, encoding="utf-8") as f:
+    cases = json.load(f)
+results = []
+for case in cases:
+    today = date.fromisoformat(case["today"]) if case.get("today") else None
+    try:
+        results.append({"id": case["id"], "ok": True,
+                        "result": jptrack.classify.check(case["text"], catalog, today=today)})
+    except ValueError as e:
+        results.append({"id": case["id"], "ok": False, "error": type(e).__name__, "message": str(e)})
+json.dumps({"pyodide": ${JSON.stringify(pyodide.version)}, "python": platform.python_version(),
+            "platform": sys.platform, "results": results}, ensure_ascii=False)
+`);
+process.stdout.write(output);

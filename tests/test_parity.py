@@ -1,0 +1,113 @@
+"""The classifier gives the same answers under Pyodide as under CPython.
+
+The browser runs `jptrack.classify.check` from the zip the site build makes; here Node
+loads the pinned Pyodide (node_modules/pyodide), unpacks that same zip and the catalog
+JSON, and runs every `examples:` vector from stages.yaml plus the realistic histories in
+tests/pyodide/histories.json. Each result must equal CPython's, field for field.
+Pyodide in Node takes a few seconds to load, so it runs once per session.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.pyodide
+
+HERE = ROOT / "tests" / "pyodide"
+EXAMPLES_TODAY = "2026-10-01"
+
+
+def _hook():
+    """hooks/checker.py, imported the way MkDocs does (its folder on sys.path)."""
+    import importlib.util
+
+    sys.path.insert(0, str(ROOT / "hooks"))
+    spec = importlib.util.spec_from_file_location("jptrack_checker_hook", ROOT / "hooks" / "checker.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _cases(catalog) -> list[dict]:
+    cases = []
+    for stage in catalog:
+        for n, text in enumerate(stage.examples):
+            cases.append({"id": f"example:{stage.id}:{n}", "text": text, "today": EXAMPLES_TODAY})
+    histories = json.loads((HERE / "histories.json").read_text(encoding="utf-8"))
+    for name, history in histories.items():
+        cases.append({"id": f"history:{name}", **history})
+    pastes = ROOT / "tests" / "fixtures" / "pastes"
+    for path in sorted(pastes.glob("*.txt")) if pastes.is_dir() else ():
+        cases.append({"id": f"paste:{path.name}", "text": path.read_text(encoding="utf-8"),
+                      "today": EXAMPLES_TODAY})
+    return cases
+
+
+@pytest.fixture(scope="session")
+def parity(catalog, tmp_path_factory):
+    pytest.importorskip("jptrack.classify")
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed")
+    if not (ROOT / "node_modules" / "pyodide" / "pyodide.mjs").exists():
+        pytest.fail("node_modules/pyodide is missing: run `npm ci`")
+    tmp = tmp_path_factory.mktemp("parity")
+    hook = _hook()
+    (tmp / "jptrack.zip").write_bytes(hook._zip_package(ROOT / "widget" / "jptrack"))
+    (tmp / "stages.json").write_text(catalog.to_json(), encoding="utf-8")
+    cases = _cases(catalog)
+    (tmp / "cases.json").write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")
+    run = subprocess.run(
+        [node, str(HERE / "run.mjs"), str(tmp / "jptrack.zip"), str(tmp / "stages.json"), str(tmp / "cases.json")],
+        capture_output=True, text=True, timeout=180, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return cases, json.loads(run.stdout)
+
+
+def _cpython(case: dict, catalog) -> dict:
+    from datetime import date
+
+    from jptrack.classify import check
+
+    today = date.fromisoformat(case["today"]) if case.get("today") else None
+    try:
+        # Through JSON, as the browser sees it (tuples become lists, and so on).
+        return {"id": case["id"], "ok": True, "result": json.loads(json.dumps(check(case["text"], catalog, today=today)))}
+    except ValueError as e:
+        return {"id": case["id"], "ok": False, "error": type(e).__name__, "message": str(e)}
+
+
+def test_runs_under_pyodide(parity):
+    cases, output = parity
+    assert output["platform"] == "emscripten"
+    assert output["pyodide"] == json.loads((ROOT / "node_modules/pyodide/package.json").read_text())["version"]
+    assert [r["id"] for r in output["results"]] == [c["id"] for c in cases]
+    assert any(c["id"].startswith("example:") for c in cases)
+
+
+def test_same_results_field_for_field(parity, catalog):
+    cases, output = parity
+    mismatches = []
+    for case, browser in zip(cases, output["results"]):
+        expected = _cpython(case, catalog)
+        if browser != expected:
+            fields = sorted(k for k in set(expected.get("result", {})) | set(browser.get("result", {}))
+                            if expected.get("result", {}).get(k) != browser.get("result", {}).get(k))
+            mismatches.append(f"{case['id']}: differs in {fields or 'ok/error'}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_examples_classify_to_their_stage_under_pyodide(parity):
+    cases, output = parity
+    wrong = [f"{r['id']} -> {r.get('result', {}).get('current_stage')}"
+             for r in output["results"] if r["id"].startswith("example:")
+             and r.get("result", {}).get("current_stage") != r["id"].split(":")[1]]
+    assert not wrong, "\n".join(wrong)
