@@ -1,0 +1,330 @@
+"""Pasted tracking text → stage of every event, the current stage, numbers and a verdict.
+
+`check()` is the one entry point (the `jptrack` command, the browser worker and the tests
+call it). Each line is folded with `jptrack.normalize.fold` and searched for the catalog's
+wordings as whole phrases (word boundaries for Latin text, plain substrings for Japanese,
+Chinese and Korean); the longest wording wins. Bare UPU event codes (``EMC``) count as
+whole tokens. Nothing about stages lives here: wordings, codes, windows and texts all come
+from the catalog. A line that looks like an event (it has a date, or a wording) but matches
+nothing is reported as unrecognised, never guessed.
+
+Japan Post's Japanese page writes 国際交換局に到着 / 国際交換局から発送 at both ends; the
+catalog marks those wordings ``where: origin|destination`` and the line's country column
+(a Japanese prefecture or 日本 versus a foreign country) or, failing that, its place in the
+history (after a customs or destination event, or after an earlier outward pair) decides.
+
+>>> from pathlib import Path
+>>> from jptrack.catalog import load
+>>> catalog = load(Path(__file__).parents[2] / 'stages.yaml')
+>>> r = check('''2026/09/20 20:14 引受 新宿郵便局 163-8799 東京都
+... 2026/09/21 10:32 国際交換局に到着 東京国際郵便局 138-8799 東京都
+... 2026/09/22 08:10 国際交換局から発送 東京国際郵便局 138-8799 東京都
+... 2026/09/24 06:12 国際交換局に到着 CHICAGO IL 60688 アメリカ合衆国''', catalog,
+...           today=date(2026, 9, 25))
+>>> [e['stage'] for e in r['events']]
+['posting-collection', 'arrival-outward-office', 'dispatch-outward-office', 'arrival-inward-office']
+>>> r['current_stage'], r['verdict']['state']
+('arrival-inward-office', 'normal')
+>>> check('EMC', catalog)['current_stage']
+'dispatch-outward-office'
+>>> check('2026/09/20 Something nobody has ever written', catalog)['unrecognised']
+[1]
+
+Robustness: junk never raises, and is never given a stage.
+
+>>> [check(x, catalog)['current_stage'] for x in (None, '', '３²', '😴', '\\x00', '/' * 1000)]
+[None, None, None, None, None, None]
+>>> check('x' * 11, catalog, max_chars=10)
+Traceback (most recent call last):
+    ...
+jptrack.classify.InputTooLong: the paste has 11 characters; the limit is 10
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from . import numbers as _numbers
+from . import parse as _parse
+from .normalize import fold
+from .verdict import choose_service, verdict
+
+__all__ = ["check", "InvalidInput", "InputTooLong", "MAX_INPUT_CHARS", "matcher"]
+
+MAX_INPUT_CHARS = 1_000_000
+
+
+class InvalidInput(ValueError):
+    """The input cannot be classified (not text, too long)."""
+
+
+class InputTooLong(InvalidInput):
+    """The paste is longer than max_chars."""
+
+
+# ---------------------------------------------------------------------------
+# The matcher (built once per catalog)
+# ---------------------------------------------------------------------------
+
+class Matcher:
+    """Catalog wordings and UPU codes, indexed for matching folded lines."""
+
+    def __init__(self, catalog):
+        self.catalog = catalog
+        entries: dict[str, list] = {}
+        for stage in catalog:
+            for w in stage.wordings:
+                entries.setdefault(w.key, []).append((stage.id, w.where, w.text, w.source))
+        # The UPU's own event text, as aggregators show it verbatim, unless a wording has it.
+        for stage in catalog:
+            for event in stage.upu:
+                key = fold(event.text)
+                if key and key not in entries:
+                    entries[key] = [(stage.id, None, event.text, "upu")]
+        self.entries = {k: tuple(v) for k, v in entries.items()}
+        self.index = _parse.PhraseIndex((k, k) for k in self.entries)
+        self.codes = {e.code: (stage.id, e.text) for stage in catalog for e in stage.upu}
+        self.order = {stage.id: stage.order for stage in catalog}
+        self.journey = {stage.id for stage in catalog.journey}
+        destination = [self.order[s] for v in self.entries.values() for s, where, _, _ in v
+                       if where == "destination"]
+        # Stages before this one happen in the origin country.
+        self.first_destination_order = min(destination) if destination else None
+        self.sources = {key: {src for _, _, _, src in v} for key, v in self.entries.items()}
+
+
+_matchers: dict[int, Matcher] = {}
+
+
+def matcher(catalog) -> Matcher:
+    """The catalog's matcher, built on first use and cached by catalog identity."""
+    cached = _matchers.get(id(catalog))
+    if cached is None or cached.catalog is not catalog:
+        if len(_matchers) > 8:
+            _matchers.clear()
+        cached = _matchers[id(catalog)] = Matcher(catalog)
+    return cached
+
+
+_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{3})(?![A-Za-z0-9])")
+# Sources whose pages write 01/02/2026 day first.
+_DAYFIRST_SOURCES = frozenset({"la-poste", "royal-mail", "deutsche-post", "australia-post"})
+
+
+# ---------------------------------------------------------------------------
+# check()
+# ---------------------------------------------------------------------------
+
+class _Event:
+    __slots__ = ("line", "candidates", "matched", "stage", "date", "minutes", "inherited",
+                 "location", "country", "key")
+
+    def __init__(self, line):
+        self.line = line
+        self.candidates = ()
+        self.matched = None
+        self.stage = None
+        self.date, self.minutes = line.date, line.minutes
+        self.inherited = False
+        self.location = self.country = None
+        self.key = None
+
+
+def check(text, catalog, *, today: date | None = None, max_chars: int | None = MAX_INPUT_CHARS) -> dict:
+    """Classify a paste; returns the contract's plain, JSON-serialisable dict."""
+    if text is None:
+        text = ""
+    if isinstance(text, (bytes, bytearray)):
+        raise InvalidInput("expected text, got bytes; decode it as UTF-8 first")
+    if not isinstance(text, str):
+        raise InvalidInput(f"expected text, got {type(text).__name__}")
+    if max_chars is not None and len(text) > max_chars:
+        raise InputTooLong(f"the paste has {len(text)} characters; the limit is {max_chars}")
+    m = matcher(catalog)
+    today = today or date.today()
+    lines = _parse.scan(text, dayfirst=_dayfirst_hint(text, m), today=today)
+
+    events: list[_Event] = []
+    headers: list[tuple[int, _Event]] = []   # (position, date heading)
+    for line in lines:
+        if line.noise:
+            continue
+        event = _Event(line)
+        hit = m.index.search(line.toks, strict_cjk=line.date is None)
+        if hit:
+            key = hit[2]
+            event.candidates = m.entries[key]
+            event.matched = event.candidates[0][2]
+        else:
+            code = next((c for c in _CODE.findall(line.norm) if c in m.codes), None)
+            if code:
+                event.candidates = ((m.codes[code][0], None, code, "upu"),)
+                event.matched = code
+        if not event.candidates:
+            if line.date_only:
+                headers.append((len(events), event))
+                continue
+            if line.date is None:
+                continue  # neither dated nor a known wording: not an event
+        event.location = _parse.location(line, (event.matched,) if event.matched else ())
+        event.country = _parse.place_country(event.location)
+        events.append(event)
+
+    _apply_headings(events, headers)
+    newest_first = _newest_first(events, m)
+    ordered = _chronological(events, m, newest_first)
+    numbers = _numbers.find(text)
+    _resolve_sides(ordered, m, numbers)
+
+    recognised = [e for e in ordered if e.stage]
+    current = recognised[-1] if recognised else None
+    stage = catalog.stage(current.stage) if current else None
+    service, assumed = choose_service(catalog, stage, numbers=numbers, texts=[text] if stage else ())
+    last = current.date if current else None
+    if current and last is None:
+        last = _placed_date(current, ordered)
+    result = {
+        "current_stage": stage.id if stage else None,
+        "current": _stage_dict(catalog, stage) if stage else None,
+        "events": [_event_dict(e, catalog) for e in events],
+        "unrecognised": [e.line.no for e in events if not e.stage],
+        "tracking_numbers": numbers,
+        "verdict": verdict(catalog, stage, last, service=service, service_assumed=assumed, today=today),
+        "input": {"lines": len(text.splitlines()), "chars": len(text)},
+    }
+    return result
+
+
+def _dayfirst_hint(text: str, m: Matcher) -> bool | None:
+    """Day-first dates when the paste's wordings come from posts that write them so."""
+    if "/" not in text and "-" not in text:
+        return None
+    sample = _parse.tokens(fold(text[:20000]))
+    hits = m.index.findall(sample)
+    sources = set()
+    for _, _, key in hits:
+        sources |= m.sources[key]
+    if sources & _DAYFIRST_SOURCES and not sources & {"japan-post", "usps"}:
+        return True
+    return None
+
+
+def _apply_headings(events: list[_Event], headers: list) -> None:
+    """Undated status lines under (or above) a line holding only a date take its date."""
+    if not headers:
+        return
+    undated = [i for i, e in enumerate(events) if e.date is None]
+    if not undated:
+        return
+    forward = headers[0][0] <= undated[0]
+    for i in undated:
+        if forward:
+            heading = next((h for pos, h in reversed(headers) if pos <= i), None)
+        else:
+            heading = next((h for pos, h in headers if pos > i), None)
+        if heading is not None:
+            events[i].date, events[i].minutes = heading.date, heading.minutes
+            events[i].inherited = True
+
+
+def _newest_first(events: list[_Event], m: Matcher) -> bool:
+    """Detect the list's direction from its dates, else from the journey's stage order."""
+    inc = dec = 0
+    previous = None
+    for e in events:
+        if e.date is None:
+            continue
+        stamp = (e.date, -1 if e.minutes is None else e.minutes)
+        if previous is not None:
+            inc += stamp > previous
+            dec += stamp < previous
+        previous = stamp
+    if inc != dec:
+        return dec > inc
+    inc = dec = 0
+    previous = None
+    for e in events:
+        orders = [m.order[c[0]] for c in e.candidates if c[0] in m.journey]
+        if not orders or len(e.candidates) > 1:
+            continue
+        if previous is not None:
+            inc += orders[0] > previous
+            dec += orders[0] < previous
+        previous = orders[0]
+    return dec > inc
+
+
+def _chronological(events: list[_Event], m: Matcher, newest_first: bool) -> list[_Event]:
+    """Events oldest first: by date and time; undated ones right after the dated line they follow."""
+    n = len(events)
+    keys = [None] * n
+    anchor = None
+    positions = range(n - 1, -1, -1) if newest_first else range(n)
+    for rank, i in enumerate(positions):
+        e = events[i]
+        if e.date is not None:
+            order = min((m.order[c[0]] for c in e.candidates), default=-1)
+            anchor = (e.date, -1 if e.minutes is None else e.minutes)
+            keys[i] = (*anchor, 0, order, rank)
+        else:
+            keys[i] = (*(anchor or (date.min, -1)), 1, rank)
+    return [events[i] for i in sorted(range(n), key=lambda i: keys[i])]
+
+
+def _resolve_sides(ordered: list[_Event], m: Matcher, numbers: list) -> None:
+    """Give each event its stage; settle origin/destination wordings by country, then position."""
+    origin_is_japan = True
+    s10 = next((n for n in numbers if n["kind"] == "s10" and n["valid"]), None)
+    if s10:
+        origin_is_japan = s10["country"] == "JP"
+    else:
+        first = next((e for e in ordered if e.country and e.candidates), None)
+        if first and first.country != "JP" and m.first_destination_order is not None and all(
+                m.order[c[0]] < m.first_destination_order and c[1] != "destination" for c in first.candidates):
+            origin_is_japan = False
+    furthest = -1
+    for e in ordered:
+        if not e.candidates:
+            continue
+        if len(e.candidates) == 1:
+            e.stage = e.candidates[0][0]
+        else:
+            origin = next((c for c in e.candidates if c[1] == "origin"), e.candidates[0])
+            if e.country:
+                side = "origin" if (e.country == "JP") == origin_is_japan else "destination"
+            else:
+                side = "destination" if furthest > m.order[origin[0]] else "origin"
+            chosen = next((c for c in e.candidates if c[1] == side), None)
+            chosen = chosen or next((c for c in e.candidates if c[1] is None), e.candidates[0])
+            e.stage = chosen[0]
+        furthest = max(furthest, m.order[e.stage])
+
+
+def _placed_date(event: _Event, ordered: list[_Event]) -> date | None:
+    """An undated latest event happened no earlier than the dated event before it."""
+    i = ordered.index(event)
+    return next((e.date for e in reversed(ordered[:i]) if e.date), None)
+
+
+def _event_dict(e: _Event, catalog) -> dict:
+    iso = None
+    if e.date is not None:
+        iso = e.date.isoformat()
+        if e.minutes is not None:
+            iso += f"T{e.minutes // 60:02d}:{e.minutes % 60:02d}"
+    return {
+        "line": e.line.no, "time": iso, "text": e.line.text, "stage": e.stage,
+        "stage_title": catalog.stage(e.stage).title.en if e.stage else None,
+        "location": e.location, "country": e.country, "matched": e.matched,
+    }
+
+
+def _stage_dict(catalog, stage) -> dict:
+    return {
+        "id": stage.id, "title": stage.title.en, "summary": stage.summary.en,
+        "meaning": stage.meaning.en, "what_to_do": stage.what_to_do.en, "url": f"stages/{stage.id}/",
+        "contacts": [{"id": c, "name": catalog.contact(c).name.en, "how": catalog.contact(c).how.en}
+                     for c in stage.contacts],
+        "kind": stage.kind, "terminal": stage.terminal,
+    }

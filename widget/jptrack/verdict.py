@@ -1,0 +1,186 @@
+"""Is the silence since the last tracking update normal, and when should the customer act?
+
+Given the current stage, the date of its last event, the service (EMS, airmail, SAL,
+surface) and today's date, the stage's silence window from stages.yaml says whether the
+wait is still normal (``normal``), long enough to contact someone (``act``), over
+(``done``, terminal stages) or impossible to judge (``unknown``). Whom to contact comes
+from the stage's contacts. When neither the tracking number nor the paste says which
+service was used, the slowest plausible one is assumed and ``service_assumed`` says so.
+
+>>> from pathlib import Path
+>>> from jptrack.catalog import load
+>>> catalog = load(Path(__file__).parents[2] / 'stages.yaml')
+>>> stage = catalog.stage('posting-collection')
+>>> v = verdict(catalog, stage, date(2026, 9, 20), service='ems', today=date(2026, 9, 21))
+>>> v['state'], v['days_since'], v['act_from'] == (date(2026, 9, 20) + timedelta(
+...     days=stage.window('ems').act_after_days)).isoformat()
+('normal', 1, True)
+>>> verdict(catalog, stage, date(2026, 9, 20), service='ems', today=date(2026, 12, 1))['state']
+'act'
+>>> verdict(catalog, None, None, today=date(2026, 12, 1))['state']
+'unknown'
+>>> choose_service(catalog, stage, numbers=[], texts=['SAL 便'])
+('sal', False)
+>>> choose_service(catalog, stage, numbers=[], texts=['nothing said'])[1]
+True
+
+Robustness: junk texts are ignored.
+
+>>> choose_service(catalog, stage, numbers=[None, {}], texts=[None, '３²', '😴'])[1]
+True
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from .normalize import fold
+from .parse import PhraseIndex, tokens
+
+__all__ = ["verdict", "choose_service", "service_hints"]
+
+
+def service_hints(catalog, texts) -> set[str]:
+    """Service ids the texts name ('EMS', 'SAL', 'surface', '船便', '航空便', ...)."""
+    index = _index(catalog)
+    found: set[str] = set()
+    for text in texts:
+        if isinstance(text, str) and text:
+            found.update(hit[2] for hit in index.findall(tokens(fold(text))))
+    return found
+
+
+def choose_service(catalog, stage, *, numbers=(), texts=()) -> tuple[str | None, bool]:
+    """(service id, assumed?) from the tracking numbers' indicator letter and the paste's words.
+
+    The number wins over words; among several plausible services the slowest (the one
+    with the longest act-after window at this stage) is assumed.
+    """
+    known = [s.id for s in catalog.services]
+    plausible = list(known)
+    from_number = None
+    for entry in numbers:
+        if isinstance(entry, dict) and entry.get("valid") and entry.get("kind") == "s10":
+            if entry.get("service") in known:
+                from_number = entry["service"]
+            elif entry.get("product"):
+                # A parcel number (C…) says "not EMS" but not air, SAL or surface.
+                plausible = [s for s in known if s != "ems"] or known
+            break
+    if from_number:
+        return from_number, False
+    hinted = [s for s in plausible if s in service_hints(catalog, texts)]
+    if len(hinted) == 1:
+        return hinted[0], False
+    if hinted:
+        plausible = hinted
+    return _slowest(stage, plausible), True
+
+
+def _slowest(stage, services: list[str]) -> str | None:
+    if not services:
+        return None
+    if stage is None or not stage.silence:
+        return services[-1]
+    return max(services, key=lambda s: (stage.window(s).act_after_days if stage.window(s) else -1,
+                                        services.index(s)))
+
+
+def verdict(catalog, stage, last_event: date | None, *, service: str | None = None,
+            service_assumed: bool = False, today: date | None = None) -> dict:
+    """The contract's `verdict` object for a stage whose latest event was on last_event."""
+    today = today or date.today()
+    result = {"state": "unknown", "service": service, "service_assumed": bool(service_assumed),
+              "last_event": last_event.isoformat() if last_event else None, "days_since": None,
+              "normal_days": None, "act_after_days": None, "act_from": None, "contacts": [],
+              "message": ""}
+    if stage is None:
+        result["message"] = ("We could not match any line to a tracking status. Paste the whole "
+                             "tracking history from the tracking page, including the dates.")
+        return result
+    result["contacts"] = list(stage.contacts)
+    title = stage.title.en
+    if last_event is not None:
+        result["days_since"] = max(0, (today - last_event).days)
+    if stage.terminal:
+        result["state"] = "done"
+        ending = (" If it has not reached you, follow the delivered-but-not-received checklist."
+                  if stage.kind == "journey" else " " + _first_sentence(stage.what_to_do.en))
+        result["message"] = f"“{title}”: {stage.summary.en}{ending}"
+        return result
+    window = stage.window(service) if service else None
+    if window is None:
+        result["message"] = f"The latest status is “{title}”. {_first_sentence(stage.what_to_do.en)}"
+        return result
+    result["normal_days"], result["act_after_days"] = window.normal_days, window.act_after_days
+    name = catalog.service(service).name.en + (" (assumed: the paste does not say which service)"
+                                               if service_assumed else "")
+    if last_event is None:
+        result["message"] = (f"The latest status is “{title}”, but the paste has no date, so we cannot "
+                             f"tell whether the wait is normal; for {name} up to {_days(window.normal_days)} "
+                             f"without an update is normal here.")
+        return result
+    act_from = last_event + timedelta(days=window.act_after_days)
+    result["act_from"] = act_from.isoformat()
+    days = result["days_since"]
+    who = _contacts(catalog, stage.contacts)
+    if today >= act_from:
+        result["state"] = "act"
+        result["message"] = (f"It has been {_days(days)} since “{title}” with no update, longer than the "
+                             f"{_days(window.act_after_days)} after which we advise acting for {name}. "
+                             f"Contact {who} now.")
+    else:
+        result["state"] = "normal"
+        lead = (f"{_days(days).capitalize()} without an update at “{title}” is normal for {name}"
+                if days <= window.normal_days else
+                f"It has been {_days(days)} since “{title}”, longer than usual for {name} but not yet a problem")
+        result["message"] = f"{lead}. If nothing changes by {act_from.isoformat()}, contact {who}."
+    return result
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def _contacts(catalog, ids) -> str:
+    names = [catalog.contact(c).name.en for c in ids]
+    names = [n[0].lower() + n[1:] if n.startswith(("The ", "Your ")) else n for n in names]
+    return " or ".join(names) if names else "the shop"
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
+
+
+_index_cache: dict[int, tuple] = {}
+
+
+def _index(catalog) -> PhraseIndex:
+    cached = _index_cache.get(id(catalog))
+    if cached and cached[0] is catalog:
+        return cached[1]
+    phrases = []
+    for service in catalog.services:
+        names = {fold(service.id), fold(service.name.en)}
+        names.update(fold(w) for w in _SERVICE_WORDS.get(service.id, ()))
+        phrases += [(n, service.id) for n in names if n]
+    index = PhraseIndex(phrases)
+    if len(_index_cache) > 8:
+        _index_cache.clear()
+    _index_cache[id(catalog)] = (catalog, index)
+    return index
+
+
+# ---------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------
+
+# How pastes and customers name the services besides the catalog's own names.
+_SERVICE_WORDS = {
+    "ems": ("EMS", "Express Mail Service", "国際スピード郵便", "e-EMS"),
+    "airmail": ("airmail", "air mail", "par avion", "by air", "航空便", "エアメール", "ePacket",
+                "international ePacket", "国際eパケット"),
+    "sal": ("SAL", "SAL便", "economy air", "エコノミー航空", "エコノミー航空便"),
+    "surface": ("surface", "surface mail", "sea mail", "by sea", "船便", "sea parcel", "surface parcel"),
+}
