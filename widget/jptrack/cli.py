@@ -1,0 +1,227 @@
+"""`jptrack`: classify pasted Japan Post tracking text from the command line (support staff).
+
+    jptrack classify [FILE|-] [--json] [--today YYYY-MM-DD] [--catalog PATH]
+    jptrack batch FILE... [--csv] [--today YYYY-MM-DD] [--catalog PATH]
+
+Bad input never prints a traceback: one line on stderr and an exit code from `EXIT`.
+
+>>> sorted(EXIT.values()) == list(range(9))
+True
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from . import __file__ as _package_file
+from .catalog import CatalogError, load
+from .classify import MAX_INPUT_CHARS, InputTooLong, check
+
+__all__ = ["main", "EXIT"]
+
+EXIT = {
+    "ok": 0,
+    "internal": 1,
+    "usage": 2,
+    "file-unreadable": 3,
+    "input-not-text": 4,
+    "input-empty": 5,
+    "input-too-long": 6,
+    "catalog": 7,
+    "batch-partial": 8,
+}
+
+_EPILOG = """exit codes:
+  0  success
+  1  internal error (please report it)
+  2  bad command line
+  3  input file missing or unreadable
+  4  input is not text (NUL bytes or invalid UTF-8)
+  5  input is empty
+  6  input too long (limit: {limit:,} characters)
+  7  stages.yaml missing or broken
+  8  batch: some files could not be classified (their rows say why)
+""".format(limit=MAX_INPUT_CHARS)
+
+
+class _Fail(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def default_catalog_path() -> Path:
+    """The repo's stages.yaml next to the package, else the current directory's."""
+    candidate = Path(_package_file).resolve().parents[2] / "stages.yaml"
+    return candidate if candidate.exists() else Path.cwd() / "stages.yaml"
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--today", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="judge silences as of this date (default: today)")
+    common.add_argument("--catalog", type=Path, metavar="PATH",
+                        help="stages.yaml to use (default: the repo's)")
+    parser = argparse.ArgumentParser(
+        prog="jptrack", description="Classify pasted Japan Post international tracking text.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    one = sub.add_parser("classify", parents=[common], epilog=_EPILOG,
+                         formatter_class=argparse.RawDescriptionHelpFormatter,
+                         help="classify one paste (a file, or - for standard input)")
+    one.add_argument("file", nargs="?", default="-", help="file with the pasted text, or - (default)")
+    one.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    many = sub.add_parser("batch", parents=[common], epilog=_EPILOG,
+                          formatter_class=argparse.RawDescriptionHelpFormatter,
+                          help="one row per paste, to triage a support inbox")
+    many.add_argument("files", nargs="+", help="files with pasted text")
+    many.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    return parser
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-09-30, got {value!r}") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; returns the exit code."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0) if isinstance(e.code, int) else EXIT["usage"]
+    try:
+        catalog = _load_catalog(args.catalog)
+        if args.command == "classify":
+            return _classify(args, catalog)
+        return _batch(args, catalog)
+    except _Fail as e:
+        _error(str(e))
+        return EXIT[e.code]
+    except BrokenPipeError:
+        return EXIT["ok"]
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # never a traceback for support staff
+        _error(f"internal error: {type(e).__name__}: {e}")
+        return EXIT["internal"]
+
+
+def _error(message: str) -> None:
+    print(f"jptrack: {message}", file=sys.stderr)
+
+
+def _load_catalog(path: Path | None):
+    path = path or default_catalog_path()
+    try:
+        return load(path)
+    except CatalogError as e:
+        raise _Fail("catalog", f"catalog: {e}") from None
+    except ImportError:
+        raise _Fail("catalog", "reading stages.yaml needs PyYAML (pip install pyyaml)") from None
+    except OSError as e:
+        raise _Fail("catalog", f"catalog: cannot read {path}: {e.strerror}") from None
+
+
+def _read(name: str) -> str:
+    """Read a paste (a path, or - for stdin) as text; raise _Fail on anything unusable."""
+    limit = MAX_INPUT_CHARS * 4 + 4  # bytes; UTF-8 needs at most 4 per character
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(name, "rb") as f:
+                data = f.read(limit + 1)
+    except FileNotFoundError:
+        raise _Fail("file-unreadable", f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise _Fail("file-unreadable", f"{name}: is a directory") from None
+    except OSError as e:
+        raise _Fail("file-unreadable", f"{name}: cannot read: {e.strerror}") from None
+    if len(data) > limit:
+        raise _Fail("input-too-long", f"{name}: input too long (limit {MAX_INPUT_CHARS:,} characters)")
+    if b"\x00" in data:
+        raise _Fail("input-not-text", f"{name}: binary data (NUL bytes), not pasted text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise _Fail("input-not-text", f"{name}: not valid UTF-8 (byte {e.start})") from None
+    if not text.strip():
+        raise _Fail("input-empty", f"{name}: input is empty")
+    return text
+
+
+def _run(name: str, catalog, today) -> dict:
+    text = _read(name)
+    try:
+        return check(text, catalog, today=today)
+    except InputTooLong as e:
+        raise _Fail("input-too-long", f"{name}: {e}") from None
+
+
+def _classify(args, catalog) -> int:
+    result = _run(args.file, catalog, args.today)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(report(result))
+    return EXIT["ok"]
+
+
+def _batch(args, catalog) -> int:
+    rows, failed = [], False
+    for name in args.files:
+        try:
+            result = _run(name, catalog, args.today)
+        except _Fail as e:
+            _error(str(e))
+            failed = True
+            rows.append([name, "", "", f"error: {e.code}", ""])
+            continue
+        number = next((n["number"] for n in result["tracking_numbers"]), "")
+        v = result["verdict"]
+        rows.append([name, number, result["current_stage"] or "", v["state"], v["act_from"] or ""])
+    header = ["file", "tracking_number", "current_stage", "state", "act_from"]
+    if args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    else:
+        widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+        for row in [header, *rows]:
+            print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+    return EXIT["batch-partial"] if failed else EXIT["ok"]
+
+
+def report(result: dict) -> str:
+    """The readable report: current stage, verdict, tracking numbers, then every event line."""
+    out = []
+    current = result["current"]
+    out.append(f"Current stage: {current['title']} ({current['id']})" if current else
+               "Current stage: not recognised")
+    v = result["verdict"]
+    out.append(f"Verdict: {v['state']}" + (f", act from {v['act_from']}" if v["act_from"] else ""))
+    if v["service"]:
+        out.append(f"Service: {v['service']}" + (" (assumed)" if v["service_assumed"] else ""))
+    if v["contacts"]:
+        out.append(f"Contact: {', '.join(v['contacts'])}")
+    out.append(f"  {v['message']}")
+    out.append("Tracking numbers:" if result["tracking_numbers"] else "Tracking numbers: none found")
+    for n in result["tracking_numbers"]:
+        out.append(f"  {n['number']}  {'valid' if n['valid'] else 'INVALID'}  {n['message']}")
+    out.append("Lines:")
+    for e in result["events"]:
+        stage = e["stage"] or "?? unrecognised"
+        out.append(f"  {e['line']:>4}  {e['time'] or '-':16}  {stage:28}  {e['text'][:100]}")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
