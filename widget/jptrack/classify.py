@@ -108,6 +108,8 @@ def matcher(catalog) -> Matcher:
 
 
 _CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{3})(?![A-Za-z0-9])")
+# Sources that may describe either end of the journey (the rest are one country's post).
+_NEUTRAL_SOURCES = frozenset({"japan-post", "upu", "aggregator"})
 # Sources whose pages write 01/02/2026 day first.
 _DAYFIRST_SOURCES = frozenset({"la-poste", "royal-mail", "deutsche-post", "australia-post"})
 
@@ -211,18 +213,31 @@ def _dayfirst_hint(text: str, m: Matcher) -> bool | None:
 
 
 def _apply_headings(events: list[_Event], headers: list) -> None:
-    """Undated status lines under (or above) a line holding only a date take its date."""
+    """Undated status lines next to a line holding only a date take its date.
+
+    Pages that print the date on its own line put it either above each status (Australia
+    Post) or below it (USPS); the closer heading, counted over the whole paste, says which.
+    """
     if not headers:
         return
     undated = [i for i, e in enumerate(events) if e.date is None]
     if not undated:
         return
-    forward = headers[0][0] <= undated[0]
+
+    def around(i):
+        before = next((h for pos, h in reversed(headers) if pos <= i), None)
+        after = next((h for pos, h in headers if pos > i), None)
+        return before, after
+
+    votes = 0
     for i in undated:
-        if forward:
-            heading = next((h for pos, h in reversed(headers) if pos <= i), None)
-        else:
-            heading = next((h for pos, h in headers if pos > i), None)
+        before, after = around(i)
+        no = events[i].line.no
+        if before and after:
+            votes += 1 if no - before.line.no < after.line.no - no else -1 if no - before.line.no > after.line.no - no else 0
+    for i in undated:
+        before, after = around(i)
+        heading = (before or after) if votes >= 0 else (after or before)
         if heading is not None:
             events[i].date, events[i].minutes = heading.date, heading.minutes
             events[i].inherited = True
@@ -291,8 +306,12 @@ def _resolve_sides(ordered: list[_Event], m: Matcher, numbers: list) -> None:
             e.stage = e.candidates[0][0]
         else:
             origin = next((c for c in e.candidates if c[1] == "origin"), e.candidates[0])
+            foreign_post = all(c[3] not in _NEUTRAL_SOURCES for c in e.candidates)
             if e.country:
                 side = "origin" if (e.country == "JP") == origin_is_japan else "destination"
+            elif foreign_post:
+                # A destination post's own wording (USPS, La Poste, ...) is shown abroad.
+                side = "destination" if origin_is_japan else "origin"
             else:
                 side = "destination" if furthest > m.order[origin[0]] else "origin"
             chosen = next((c for c in e.candidates if c[1] == side), None)

@@ -20,6 +20,8 @@ quantifiers), so a hostile 100 KB line of ``////`` or digits is scanned in linea
 ('2017-07-06T14:05', '2017-07-06T14:05', '2017-07-06')
 >>> parse_date('2017年7月6日 14時05分'), parse_date('2017.07.06 14:05'), parse_date('1er juillet 2017')
 ('2017-07-06T14:05', '2017-07-06T14:05', '2017-07-01')
+>>> parse_date('06/07/2017', dayfirst=True), parse_date('13/07/2017 10:20')
+('2017-07-06', '2017-07-13T10:20')
 >>> parse_date('07月06日14:05', year=2017)
 '2017-07-06T14:05'
 
@@ -337,9 +339,10 @@ def _settle_dates(lines: list[Line], dayfirst, year, today) -> None:
             dayfirst = False
         for line in ambiguous:
             a, b, y = line._ambiguous
-            line.date = _make_date(y, a, b) if dayfirst else _make_date(y, b, a)
+            # dayfirst: a is the day (20/09/2026); else a is the month (09/20/2026).
+            line.date = _make_date(y, b, a) if dayfirst else _make_date(y, a, b)
             if line.date is None:
-                line.date = _make_date(y, b, a) if dayfirst else _make_date(y, a, b)
+                line.date = _make_date(y, a, b) if dayfirst else _make_date(y, b, a)
     yearless = [i for i, line in enumerate(lines) if line._yearless]
     if not yearless:
         return
@@ -413,7 +416,7 @@ def place_country(text: str | None) -> str | None:
 
     >>> [place_country(x) for x in ('SHINJUKU, 163-8799, TOKYO', '新宿郵便局 東京都',
     ...  'CHICAGO IL 60688 UNITED STATES', 'アメリカ合衆国', 'ISC NEW YORK NY(USPS)', None)]
-    ['JP', 'JP', 'US', 'US', None, None]
+    ['JP', 'JP', 'US', 'US', 'US', None]
     """
     if not text:
         return None
@@ -497,7 +500,7 @@ _HEADER_LABELS = tuple(fold(x) for x in (
 _NOT_PLACES = frozenset({"JE", "GE", "TD"})
 # How tracking pages write countries besides the ISO short name (English and Japanese).
 _COUNTRY_ALIASES = {
-    "US": ("USA", "U.S.A.", "United States of America", "UNITED STATES (USA)", "アメリカ合衆国", "アメリカ", "米国", "미국"),
+    "US": ("USPS", "USA", "U.S.A.", "United States of America", "UNITED STATES (USA)", "アメリカ合衆国", "アメリカ", "米国", "미국"),
     "GB": ("UK", "Great Britain", "United Kingdom of Great Britain and Northern Ireland", "イギリス", "英国", "영국"),
     "KR": ("Korea", "Korea, Republic of", "Republic of Korea", "Korea (Rep.)", "大韓民国", "韓国", "한국", "대한민국"),
     "CN": ("China (People's Rep.)", "People's Republic of China", "中国", "中華人民共和国", "중국"),
