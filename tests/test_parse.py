@@ -1,0 +1,72 @@
+"""Dates, times, places and noise in pasted lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from jptrack.parse import location, parse_date, place_country, scan
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("09/20/2026 20:14\tPosting/Collection", "2026-09-20T20:14"),          # Japan Post EN
+    ("2026/09/20 20:14 引受", "2026-09-20T20:14"),                          # Japan Post JA
+    ("２０２６/０９/２０　２０：１４　引受", "2026-09-20T20:14"),              # full width
+    ("Your item was delivered at 6:14 pm on July 6, 2017 in NEW YORK, NY 10001", "2017-07-06T18:14"),
+    ("July 6, 2017, 6:14 pm", "2017-07-06T18:14"),
+    ("Processed Through Facility, July 4, 2017, 8:01 pm, TOKYO INT, JAPAN", "2017-07-04T20:01"),
+    ("06 Jul 2017", "2017-07-06"),
+    ("Thursday 6 July 2017 2:05pm", "2017-07-06T14:05"),
+    ("6.7.2017 14:05 Die Sendung wurde zugestellt.", "2017-07-06T14:05"),
+    ("2017-07-06T14:05:00+09:00", "2017-07-06T14:05"),
+    ("2017年7月6日 14:05", "2017-07-06T14:05"),
+    ("2017.07.06 14:05 배달완료", "2017-07-06T14:05"),
+    ("2017-07-06 14:05:00 【北京市】已妥投", "2017-07-06T14:05"),
+    ("12:00 am 1 January 2026", "2026-01-01T00:00"),
+    ("le 6 juillet 2017 à 14h05", "2017-07-06T14:05"),
+])
+def test_date_forms(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_yearless_dates_take_the_paste_year():
+    lines = scan("2025/12/30 10:00 引受\n12月31日09:00 国際交換局に到着")
+    assert lines[1].date == dt.date(2025, 12, 31)
+    lines = scan("Jul 06 14:05 Final delivery", today=dt.date(2026, 3, 1))
+    assert lines[0].date == dt.date(2025, 7, 6)  # not in the future
+    assert parse_date("7月6日", year=2017) == "2017-07-06"
+
+
+def test_day_first_when_the_paste_says_so():
+    lines = scan("13/07/2017 Item Retention\n11/07/2017 We tried to deliver your item")
+    assert [ln.date for ln in lines] == [dt.date(2017, 7, 13), dt.date(2017, 7, 11)]
+    lines = scan("09/20/2026 x\n09/11/2026 y")
+    assert lines[1].date == dt.date(2026, 9, 11)
+
+
+@pytest.mark.parametrize("text", ["163-8799", "0570-046-111", "+81-570-046-666", "2026-1097-1043",
+                                  "EG725089303JP", "13/13/2026", "2026/02/30", "1/1/1800", "１²３"])
+def test_not_dates(text):
+    assert parse_date(text) is None
+
+
+def test_noise_and_headings():
+    lines = scan("Search\n状態発生日\t配送履歴\t詳細\t取扱局\t県名等\nDate Shipping track record Details Office "
+                 "Prefecture/Country\nCopyright (C) JAPAN POST\nJuly 6, 2017, 6:14 pm\n引受")
+    assert [ln.noise for ln in lines] == [True, True, True, True, False, False]
+    assert lines[4].date_only and not lines[5].date_only
+
+
+def test_location_and_country():
+    line = scan("2026/09/24 06:12\t国際交換局に到着\t\tISC CHICAGO IL\t60688\tアメリカ合衆国")[0]
+    assert location(line, ("国際交換局に到着",)) == "ISC CHICAGO IL, 60688, アメリカ合衆国"
+    assert place_country("KAWASAKIHIGASHI 219-8799 KANAGAWA") == "JP"
+    assert place_country("Arrival at inward office of exchange, SHANGHAI, CHINA") == "CN"
+    assert place_country("NEWARK NJ") is None
+
+
+def test_blank_and_weird_lines():
+    lines = scan("\n\n   \n\x00\n😴\n\u2028x")
+    assert [ln.no for ln in lines] == [4, 5, 7]  # \u2028 is a line break too
+    assert all(ln.date is None for ln in lines)

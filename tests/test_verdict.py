@@ -1,0 +1,74 @@
+"""Silence windows from stages.yaml → normal / act / done / unknown, and whom to contact."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from conftest import ROOT
+from jptrack.catalog import load
+from jptrack.verdict import choose_service, service_hints, verdict
+
+CATALOG = load(ROOT / "stages.yaml")
+OPEN = [s for s in CATALOG if not s.terminal]
+LAST = date(2026, 9, 20)
+
+
+@pytest.mark.parametrize("stage", OPEN, ids=[s.id for s in OPEN])
+@pytest.mark.parametrize("service", [s.id for s in CATALOG.services])
+def test_windows_come_from_the_catalog(stage, service):
+    window = stage.window(service)
+    inside = verdict(CATALOG, stage, LAST, service=service, today=LAST + timedelta(days=window.act_after_days - 1))
+    assert inside["state"] == "normal"
+    assert inside["act_from"] == (LAST + timedelta(days=window.act_after_days)).isoformat()
+    assert (inside["normal_days"], inside["act_after_days"]) == (window.normal_days, window.act_after_days)
+    late = verdict(CATALOG, stage, LAST, service=service, today=LAST + timedelta(days=window.act_after_days))
+    assert late["state"] == "act"
+    assert late["contacts"] == list(stage.contacts)
+    for contact in stage.contacts:
+        name = CATALOG.contact(contact).name.en
+        assert name[1:] in late["message"]
+
+
+@pytest.mark.parametrize("stage", [s for s in CATALOG if s.terminal], ids=lambda s: s.id)
+def test_terminal_stages_are_done(stage):
+    v = verdict(CATALOG, stage, LAST, service="ems", today=LAST + timedelta(days=400))
+    assert v["state"] == "done" and v["act_from"] is None
+    assert stage.summary.en in v["message"]
+    if stage.kind == "journey":
+        assert "delivered-but-not-received" in v["message"]
+
+
+def test_unknown_without_stage_or_date():
+    assert verdict(CATALOG, None, None, today=LAST)["state"] == "unknown"
+    v = verdict(CATALOG, OPEN[0], None, service="ems", today=LAST)
+    assert v["state"] == "unknown" and v["last_event"] is None
+
+
+def test_future_date_counts_as_zero_days():
+    v = verdict(CATALOG, OPEN[0], LAST + timedelta(days=3), service="ems", today=LAST)
+    assert v["days_since"] == 0 and v["state"] == "normal"
+
+
+@pytest.mark.parametrize(("text", "service"), [
+    ("EMS", "ems"), ("SAL便で発送しました", "sal"), ("sent by surface mail", "surface"), ("船便", "surface"),
+    ("航空便", "airmail"), ("Airmail", "airmail"),
+])
+def test_service_words(text, service):
+    assert service_hints(CATALOG, [text]) == {service}
+
+
+def test_service_choice():
+    stage = CATALOG.stage("dispatch-outward-office")
+    ems = {"kind": "s10", "valid": True, "service": "ems", "product": "EMS"}
+    parcel = {"kind": "s10", "valid": True, "service": None, "product": "Parcel post"}
+    assert choose_service(CATALOG, stage, numbers=[ems], texts=["船便"]) == ("ems", False)  # number wins
+    assert choose_service(CATALOG, stage, numbers=[parcel], texts=["船便"]) == ("surface", False)
+    service, assumed = choose_service(CATALOG, stage, numbers=[parcel])
+    assert assumed and service != "ems"
+    assert stage.window(service).act_after_days == max(
+        stage.window(s.id).act_after_days for s in CATALOG.services if s.id != "ems")
+    service, assumed = choose_service(CATALOG, stage)
+    assert assumed and stage.window(service).act_after_days == max(
+        stage.window(s.id).act_after_days for s in CATALOG.services)
