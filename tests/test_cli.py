@@ -1,0 +1,93 @@
+"""`jptrack classify` / `jptrack batch`: output, and bad input as one stderr line plus an exit code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from jptrack.cli import EXIT, main
+
+PASTES = Path(__file__).parent / "fixtures" / "pastes"
+EN = str(PASTES / "japanpost-en-us.txt")
+
+
+def run(args, stdin: bytes = b""):
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "widget")}
+    return subprocess.run([sys.executable, "-m", "jptrack", *args], input=stdin, capture_output=True,
+                          env=env, cwd="/", timeout=60)
+
+
+def test_python_m_jptrack_json():
+    proc = run(["classify", EN, "--json", "--today", "2026-10-01"])
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["current_stage"] == "final-delivery"
+    assert result["verdict"]["state"] == "done"
+
+
+def test_readable_report(capsys):
+    assert main(["classify", EN, "--today", "2026-10-01"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Current stage:")
+    assert "EG725089303JP" in out and "final-delivery" in out and "posting-collection" in out
+
+
+def test_stdin(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("EMC\n".encode())))
+    assert main(["classify", "-", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["current_stage"] == "dispatch-outward-office"
+
+
+@pytest.mark.parametrize(("stdin", "code"), [
+    (b"", "input-empty"), (b"  \n\t\n", "input-empty"), (b"abc\x00def", "input-not-text"),
+    (b"\xff\xfe\xfa", "input-not-text"), (b"x" * 10_000_000, "input-too-long"),
+], ids=["empty", "blank", "nul-bytes", "invalid-utf8", "10mb"])
+def test_bad_input(stdin, code):
+    proc = run(["classify", "-"], stdin=stdin)
+    assert proc.returncode == EXIT[code]
+    assert proc.stderr.decode().count("\n") == 1 and "Traceback" not in proc.stderr.decode()
+
+
+def test_missing_file_and_broken_catalog(tmp_path):
+    proc = run(["classify", str(tmp_path / "nope.txt")])
+    assert proc.returncode == EXIT["file-unreadable"] and b"no such file" in proc.stderr
+    broken = tmp_path / "stages.yaml"
+    broken.write_text("version: 1\nstages: [\n")
+    proc = run(["classify", EN, "--catalog", str(broken)])
+    assert proc.returncode == EXIT["catalog"] and proc.stderr.count(b"\n") == 1
+    proc = run(["classify", EN, "--catalog", str(tmp_path / "missing.yaml")])
+    assert proc.returncode == EXIT["catalog"]
+
+
+def test_usage_errors_and_help():
+    assert run(["classify", "--today", "tomorrow"]).returncode == EXIT["usage"]
+    assert run([]).returncode == EXIT["usage"]
+    helptext = run(["classify", "--help"]).stdout.decode()
+    for code in EXIT.values():
+        assert f"  {code}  " in helptext
+
+
+def test_batch_csv(tmp_path, capsys):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    files = [EN, str(PASTES / "japanpost-en-parcel-stalled.txt"), str(empty)]
+    assert main(["batch", *files, "--csv", "--today", "2026-10-01"]) == EXIT["batch-partial"]
+    captured = capsys.readouterr()
+    rows = list(csv.reader(io.StringIO(captured.out)))
+    assert rows[0] == ["file", "tracking_number", "current_stage", "state", "act_from"]
+    assert rows[1][1:4] == ["EG725089303JP", "final-delivery", "done"]
+    assert rows[2][1:3] == ["CN134577206JP", "dispatch-outward-office"] and rows[2][4]
+    assert rows[3][3] == "error: input-empty" and "empty" in captured.err
+
+
+def test_batch_table(capsys):
+    assert main(["batch", EN]) == 0
+    assert "final-delivery" in capsys.readouterr().out
