@@ -42,6 +42,7 @@ jptrack.classify.InputTooLong: the paste has 11 characters; the limit is 10
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 
@@ -145,7 +146,7 @@ def check(text, catalog, *, today: date | None = None, max_chars: int | None = M
         raise InputTooLong(f"the paste has {len(text)} characters; the limit is {max_chars}")
     m = matcher(catalog)
     today = today or date.today()
-    lines = _parse.scan(text, dayfirst=_dayfirst_hint(text, m), today=today)
+    lines = _parse.scan(text, dayfirst=_dayfirst_hint(m), today=today)
 
     events: list[_Event] = []
     headers: list[tuple[int, _Event]] = []   # (position, date heading)
@@ -198,18 +199,20 @@ def check(text, catalog, *, today: date | None = None, max_chars: int | None = M
     return result
 
 
-def _dayfirst_hint(text: str, m: Matcher) -> bool | None:
+def _dayfirst_hint(m: Matcher):
     """Day-first dates when the paste's wordings come from posts that write them so."""
-    if "/" not in text and "-" not in text:
+
+    def hint(lines) -> bool | None:
+        sources = set()
+        for line in lines:
+            hit = m.index.search(line.toks)
+            if hit:
+                sources |= m.sources[hit[2]]
+        if sources & _DAYFIRST_SOURCES and not sources & {"japan-post", "usps"}:
+            return True
         return None
-    sample = _parse.tokens(fold(text[:20000]))
-    hits = m.index.findall(sample)
-    sources = set()
-    for _, _, key in hits:
-        sources |= m.sources[key]
-    if sources & _DAYFIRST_SOURCES and not sources & {"japan-post", "usps"}:
-        return True
-    return None
+
+    return hint
 
 
 def _apply_headings(events: list[_Event], headers: list) -> None:
@@ -224,10 +227,11 @@ def _apply_headings(events: list[_Event], headers: list) -> None:
     if not undated:
         return
 
+    positions = [pos for pos, _ in headers]
+
     def around(i):
-        before = next((h for pos, h in reversed(headers) if pos <= i), None)
-        after = next((h for pos, h in headers if pos > i), None)
-        return before, after
+        k = bisect.bisect_right(positions, i)
+        return (headers[k - 1][1] if k else None), (headers[k][1] if k < len(headers) else None)
 
     votes = 0
     for i in undated:

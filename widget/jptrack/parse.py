@@ -233,8 +233,8 @@ def _make_date(y: int, m: int, d: int) -> _dt.date | None:
 def _find_date(norm: str, line: Line) -> None:
     """Fill line.date (or the unresolved pieces) and line.spans from the first date found."""
     for kind, pattern in _DATE_PATTERNS:
-        if kind in ("md-name", "mdy-name", "dmy-name") and not _HAS_ALPHA.search(norm):
-            continue
+        if kind in ("md-name", "mdy-name", "dmy-name") and not any(t in _MONTHS for t in line.toks):
+            continue  # no month name on the line: skip the slow case-insensitive patterns
         m = pattern.search(norm)
         if not m:
             continue
@@ -301,7 +301,8 @@ def scan(text, *, dayfirst: bool | None = None, year: int | None = None,
     """Split a paste into non-blank lines with dates, times, tokens and noise flags.
 
     dayfirst settles 01/02/2026 (the paste's own dates decide when one part is over 12;
-    else this flag; else month first, as Japan Post's English page writes it). year (or
+    else this flag, or this function of the lines, called only when such dates occur;
+    else month first, as Japan Post's English page writes it). year (or
     else the nearest dated line's, or today's) completes dates written without one.
     """
     if not isinstance(text, str):
@@ -313,14 +314,13 @@ def scan(text, *, dayfirst: bool | None = None, year: int | None = None,
             continue
         norm = unicodedata.normalize("NFKC", stripped)
         folded = fold(stripped)
-        line = Line(no, stripped, norm, folded)
+        line = Line(no, stripped, norm, folded, tokens(folded))
         if _HAS_DIGIT.search(norm):
             _find_date(norm, line)
             if line.spans or line.date:
                 _find_time(norm, line)
             elif _TIME_ONLY.match(norm):
                 _find_time(norm, line)
-        line.toks = tokens(folded)
         lines.append(line)
     _settle_dates(lines, dayfirst, year, today)
     for line in lines:
@@ -337,6 +337,8 @@ def _settle_dates(lines: list[Line], dayfirst, year, today) -> None:
             dayfirst = True
         elif any(b > 12 for a, b, _ in (x._ambiguous for x in ambiguous)):
             dayfirst = False
+        elif callable(dayfirst):
+            dayfirst = dayfirst(lines)
         for line in ambiguous:
             a, b, y = line._ambiguous
             # dayfirst: a is the day (20/09/2026); else a is the month (09/20/2026).
@@ -346,14 +348,28 @@ def _settle_dates(lines: list[Line], dayfirst, year, today) -> None:
     yearless = [i for i, line in enumerate(lines) if line._yearless]
     if not yearless:
         return
-    dated = [(i, line.date) for i, line in enumerate(lines) if line.date is not None]
+    # The year of the nearest line (either side) that has one, found in two linear passes.
+    n = len(lines)
+    before, after = [None] * n, [None] * n
+    last = None
+    for i, line in enumerate(lines):
+        if line.date is not None:
+            last = (i, line.date.year)
+        before[i] = last
+    last = None
+    for i in range(n - 1, -1, -1):
+        if lines[i].date is not None:
+            last = (i, lines[i].date.year)
+        after[i] = last
+    dated = any(line.date is not None for line in lines)
     today = today or _dt.date.today()
     for i in yearless:
         month, day = lines[i]._yearless
+        near = [p for p in (before[i], after[i]) if p]
         if year is not None:
             y = year
-        elif dated:
-            y = min(dated, key=lambda pair: abs(pair[0] - i))[1].year
+        elif near:
+            y = min(near, key=lambda p: abs(p[0] - i))[1]
         else:
             y = today.year
         date = _make_date(y, month, day) or _make_date(y - 1, month, day)
@@ -367,7 +383,7 @@ def _residue(line: Line) -> str:
     text = line.norm
     for s, e in sorted(line.spans, reverse=True):
         text = text[:s] + " " + text[e:]
-    words = [w for w in _WORD.findall(fold(text)) if w not in _DATE_FILLER]
+    words = [w for w in _WORD.findall(text.casefold()) if w not in _DATE_FILLER]
     return " ".join(words)
 
 
@@ -420,7 +436,7 @@ def place_country(text: str | None) -> str | None:
     """
     if not text:
         return None
-    hit = _places().search(tokens(fold(text)))
+    hit = _places().search(tokens(text.casefold()))  # callers pass NFKC text already
     return hit[2] if hit else None
 
 
