@@ -465,7 +465,6 @@ def _is_noise(folded: str) -> bool:
 # ---------------------------------------------------------------------------
 
 _HAS_DIGIT = re.compile(r"\d")
-_HAS_ALPHA = re.compile(r"[A-Za-z]")
 _HAS_WORDCHAR = re.compile(r"\w")
 _WORD = re.compile(r"\w+")
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}")
