@@ -1,0 +1,238 @@
+"""Stage pages, the journey list, the all-statuses page and short UPU-code links.
+
+Everything comes from stages.yaml through `_catalog.load` (one validated model). The
+pages are Markdown rendered from the Jinja2 templates next to this file; the `render_*`
+functions are plain (catalog in, text out), so another builder can call them without
+MkDocs. The hook functions below only place their output into the MkDocs build.
+
+Generated files:
+  stages/<id>.md          one page per stage (not in the nav: reached from the home page's
+                          journey, the all-statuses page and each other's "comes next")
+  statuses.md             every wording in one table
+  status/<CODE>/index.html  a redirect from a UPU event code to its stage page
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import posixpath
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import _catalog
+import jinja2
+
+if TYPE_CHECKING:
+    from jptrack.catalog import Catalog, Stage
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+# ---------------------------------------------------------------------------
+# Hooks
+# ---------------------------------------------------------------------------
+
+
+# Load the catalog once per build, so a broken stages.yaml stops the build before any page renders.
+def on_config(config: MkDocsConfig) -> None:
+    _catalog.load(config)
+
+
+# Add the generated stage pages, the all-statuses page and the UPU-code redirects.
+def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
+    from mkdocs.structure.files import File, InclusionLevel
+
+    catalog = _catalog.load(config)
+    generated: list[File] = []
+    for stage in catalog:
+        page = File.generated(config, f"stages/{stage.id}.md", content=render_stage(stage, catalog),
+                              inclusion=InclusionLevel.NOT_IN_NAV)
+        generated.append(page)
+    generated.append(File.generated(config, STATUSES_PAGE, content=render_statuses(catalog)))
+    for code, stage in upu_codes(catalog):
+        generated.append(File.generated(
+            config, f"status/{code}/index.html",
+            content=render_redirect(code, stage, site_url=config.site_url or "")))
+    for file in generated:
+        if file.src_uri.endswith(".md"):
+            file.edit_uri = "stages.yaml"
+        if old := files.get_file_from_path(file.src_uri):
+            files.remove(old)
+        files.append(file)
+    return files
+
+
+# Expand the journey marker on the page that carries it (the home page).
+def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    if JOURNEY_MARKER not in markdown:
+        return None
+    catalog = _catalog.load(config)
+    base = posixpath.dirname(page.file.src_uri)
+    journey = render_journey(catalog, lambda stage: posixpath.relpath(f"stages/{stage.id}.md", base or "."))
+    return markdown.replace(JOURNEY_MARKER, journey)
+
+
+# ---------------------------------------------------------------------------
+# Page generators (no MkDocs needed)
+# ---------------------------------------------------------------------------
+
+
+# Markdown of one stage page.
+def render_stage(stage: Stage, catalog: Catalog) -> str:
+    order = {s.id: i for i, s in enumerate(catalog.sources)}
+    anchors = _Anchors()
+    shown = [_Shown(w, catalog.source(w.source).name, anchors.add(w.text, w.lang)) for w in stage.wordings]
+    return _env().get_template("stage.md.j2").render(
+        stage=stage,
+        boost=STAGE_BOOST,
+        search_terms=search_terms(stage),
+        japan_post=[w for w in shown if w.source == "japan-post"],
+        upu=[_Code(u.code, u.text, anchors.add(u.code, "en")) for u in stage.upu],
+        others=sorted((w for w in shown if w.source != "japan-post"),
+                      key=lambda w: order.get(w.source, len(order))),
+        contacts=[catalog.contact(c) for c in stage.contacts],
+        windows=[(catalog.service(service), window) for service, window in stage.silence],
+        next=[catalog.stage(s) for s in stage.next],
+    )
+
+
+# Markdown list of the journey stages in order, then the exceptions; `link(stage)` gives each href.
+def render_journey(catalog: Catalog, link=lambda stage: f"stages/{stage.id}.md") -> str:
+    return _env().get_template("journey.md.j2").render(catalog=catalog, link=link)
+
+
+# Markdown of the all-statuses page: one row per wording and per UPU event.
+def render_statuses(catalog: Catalog, *, exclude_from_search: bool = True) -> str:
+    rows = []
+    for stage in catalog:
+        codes = [u.code for u in stage.upu]
+        for w in stage.wordings:
+            rows.append({"wording": _wording(w), "lang": w.lang, "stage": stage, "codes": codes,
+                         "source": catalog.source(w.source).name})
+        for u in stage.upu:
+            rows.append({"wording": f"**{u.code}** {_cell(u.text)}", "lang": "en", "stage": stage,
+                         "codes": [u.code], "source": catalog.source("upu").name
+                         if "upu" in {s.id for s in catalog.sources} else "UPU"})
+    return _env().get_template("statuses.md.j2").render(
+        rows=rows, exclude_from_search=exclude_from_search)
+
+
+# Static HTML that sends a UPU-code short link to its stage page.
+def render_redirect(code: str, stage: Stage, *, site_url: str = "") -> str:
+    target = f"../../stages/{stage.id}/"
+    canonical = (site_url.rstrip("/") + f"/stages/{stage.id}/") if site_url else target
+    return _env().get_template("redirect.html.j2").render(
+        code=code, stage=stage, target=target, canonical=canonical)
+
+
+# What a customer may paste for this stage: every wording, UPU code and UPU text, once each.
+def search_terms(stage: Stage) -> list[str]:
+    terms = [w.text for w in stage.wordings] + [t for u in stage.upu for t in (u.code, u.text)]
+    return list(dict.fromkeys(terms))
+
+
+# (code, stage) for every UPU event code in the catalog.
+def upu_codes(catalog: Catalog) -> list[tuple[str, Stage]]:
+    return [(u.code, stage) for stage in catalog for u in stage.upu]
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+# The Jinja2 environment for hooks/templates (HTML templates escape, Markdown ones don't).
+@functools.cache
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        # `{#id}` is Markdown's heading-id syntax here, so Jinja comments are `{## … ##}`.
+        comment_start_string="{##", comment_end_string="##}",
+    )
+    env.filters.update(md=_inline, cell=_cell, yaml=_yaml, wording=_wording,
+                       language=_language, where=lambda w: WHERE.get(w, w))
+    return env
+
+
+# Escape text for inline Markdown: raw HTML and emphasis/link characters become literal.
+def _inline(text) -> str:
+    return _MD_SPECIAL.sub(r"\\\g<0>", html.escape(str(text), quote=False))
+
+
+# Inline Markdown that also fits in one table cell.
+def _cell(text) -> str:
+    return " ".join(_inline(text).split()).replace("|", "\\|")
+
+
+# A scalar for YAML front matter (JSON strings are valid YAML).
+def _yaml(text) -> str:
+    return json.dumps(" ".join(str(text).split()), ensure_ascii=False)
+
+
+# A wording in bold, marked with its language so screen readers pronounce it right.
+def _wording(w) -> str:
+    text = f"**{_cell(w.text)}**"
+    return text if w.lang == "en" else f'<span lang="{w.lang}">{text}</span>'
+
+
+def _language(code: str) -> str:
+    return LANGUAGES.get(code, code)
+
+
+# A wording with its source's display name and its heading's anchor.
+class _Shown:
+    def __init__(self, wording, source_name: str, anchor: str):
+        self.text, self.lang, self.where = wording.text, wording.lang, wording.where
+        self.source, self.source_name, self.anchor = wording.source, source_name, anchor
+
+
+class _Code:
+    def __init__(self, code: str, text: str, anchor: str):
+        self.code, self.text, self.anchor = code, text, anchor
+
+
+# Stable, unique heading ids for one page: a slug of the wording, or lang + number for
+# wordings with no Latin letters (Japanese), so each status has a link of its own.
+class _Anchors:
+    def __init__(self):
+        self.used: set[str] = set()
+
+    def add(self, text: str, lang: str) -> str:
+        slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+        base = f"status-{slug}" if slug else f"status-{lang}"
+        n = 1
+        anchor = base if slug else f"{base}-{n}"
+        while anchor in self.used:
+            n += 1
+            anchor = f"{base}-{n}"
+        self.used.add(anchor)
+        return anchor
+
+
+# ---------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+JOURNEY_MARKER = "<!-- jptrack:journey -->"
+STATUSES_PAGE = "statuses.md"
+
+# Search boost for stage pages, so they rank above pages that only mention a status.
+STAGE_BOOST = 2
+
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]]")
+
+WHERE = {"origin": "in Japan", "destination": "in the destination country"}
+
+LANGUAGES = {
+    "en": "English", "ja": "Japanese", "de": "German", "fr": "French", "zh": "Chinese",
+    "ko": "Korean", "es": "Spanish", "it": "Italian", "nl": "Dutch", "pt": "Portuguese",
+    "ru": "Russian", "th": "Thai", "vi": "Vietnamese", "id": "Indonesian", "pl": "Polish",
+    "sv": "Swedish",
+}
