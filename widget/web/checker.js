@@ -321,14 +321,16 @@ function stageLink(url, text) {
 function renderResult(root, result, text) {
   const current = result.current;
   const verdict = result.verdict || {};
+  const level = Math.min(Math.max(Number(root.dataset.headingLevel) || 2, 2), 5);
+  const h = `h${level}`, sub = `h${level + 1}`;
   const card = el("section", { class: "jptrack__card", "aria-label": "Checker result" });
   card.dataset.currentStage = result.current_stage || "";
 
   if (current) {
-    card.append(el("h2", { class: "jptrack__stage" }, stageLink(current.url, current.title)));
+    card.append(el(h, { class: "jptrack__stage" }, stageLink(current.url, current.title)));
     if (current.summary) card.append(el("p", { class: "jptrack__summary" }, current.summary));
   } else {
-    card.append(el("h2", { class: "jptrack__stage" }, "No status recognised"));
+    card.append(el(h, { class: "jptrack__stage" }, "No status recognised"));
     card.append(el("p", {}, "None of the lines matched a Japan Post status we know. Check the ",
       el("a", { href: root.dataset.statuses }, "all-statuses page"),
       ", or paste the full tracking history including the status column."));
@@ -337,8 +339,8 @@ function renderResult(root, result, text) {
   card.append(renderVerdict(verdict, current));
 
   if (current) {
-    card.append(el("h3", {}, "What it means"), el("p", {}, current.meaning));
-    card.append(el("h3", {}, "What to do"), el("p", {}, current.what_to_do));
+    card.append(el(sub, {}, "What it means"), el("p", {}, current.meaning));
+    card.append(el(sub, {}, "What to do"), el("p", {}, current.what_to_do));
     if (current.contacts && current.contacts.length) {
       card.append(el("ul", { class: "jptrack__contacts" }, ...current.contacts.map((c) =>
         el("li", {}, el("strong", {}, c.name), ": ", c.how))));
@@ -347,11 +349,11 @@ function renderResult(root, result, text) {
 
   const numbers = result.tracking_numbers || [];
   if (numbers.length) {
-    card.append(el("h3", {}, numbers.length > 1 ? "Tracking numbers" : "Tracking number"));
+    card.append(el(sub, {}, numbers.length > 1 ? "Tracking numbers" : "Tracking number"));
     card.append(el("ul", { class: "jptrack__numbers" }, ...numbers.map(renderNumber)));
   }
 
-  card.append(...renderTimeline(result, text));
+  card.append(...renderTimeline(result, text, sub));
 
   const copy = el("button", { type: "button", class: "md-button jptrack__copy" }, "Copy summary");
   copy.addEventListener("click", () => copySummary(root, result));
@@ -395,16 +397,19 @@ function renderNumber(n) {
   return item;
 }
 
-function renderTimeline(result, text) {
+function renderTimeline(result, text, sub) {
   const events = result.events || [];
   const out = [];
   if (events.length) {
-    out.push(el("h3", {}, "Your tracking history"));
+    out.push(el(sub, {}, "Your tracking history"));
     const list = el("ol", { class: "jptrack__timeline" });
     for (const event of events.slice(0, MAX_TIMELINE)) {
       const item = el("li", { class: event.stage ? "" : "jptrack__event--unknown" });
       if (event.time) item.append(el("span", { class: "jptrack__time" }, formatTime(event.time)), " ");
-      item.append(el("span", { class: "jptrack__text" }, event.text || ""));
+      // A recognised event shows its status wording and place; anything else the raw line.
+      const wording = event.stage && event.matched ? event.matched : event.text || "";
+      item.append(el("span", { class: "jptrack__text" }, wording));
+      if (event.stage && event.location) item.append(el("span", { class: "jptrack__place" }, ` · ${event.location}`));
       const tag = el("span", { class: "jptrack__tag" });
       if (event.stage) tag.append("→ ", stageLink(`stages/${event.stage}/`, event.stage_title || event.stage));
       else tag.append("not recognised");
@@ -420,7 +425,7 @@ function renderTimeline(result, text) {
   const unknown = (result.unrecognised || []).filter((line) => !inEvents.has(line));
   if (unknown.length) {
     const lines = text.split(/\r\n|\r|\n/);
-    out.push(el("h3", {}, "Lines not recognised"));
+    out.push(el(sub, {}, "Lines not recognised"));
     const list = el("ul", { class: "jptrack__unknown" });
     for (const n of unknown.slice(0, MAX_UNRECOGNISED)) {
       list.append(el("li", {}, el("span", { class: "jptrack__line" }, `Line ${n}: `), (lines[n - 1] || "").slice(0, 300)));

@@ -1,0 +1,372 @@
+"""The live checker end to end, in Chromium under the real (self-hosted) Pyodide.
+
+Contract: the root has `data-jptrack-widget`, one `textarea` and a `button[type=submit]`;
+a shown result carries `data-current-stage="<id>"` ("" when nothing was recognised) and
+links to `stages/<id>/`. The page's "today" is frozen through `window.jptrackConfig`, so
+the browser's verdict can be compared with CPython's `jptrack.classify.check`.
+
+The site is built here with `site_url` set to the address it is served on: Material's
+instant navigation only follows links found in sitemap.xml and keeps the sitemap's port,
+so a site built for :8000 and served on a random port would never navigate instantly.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build_site, serve
+
+TODAY = "2026-10-01"
+WIDGET = "[data-jptrack-widget]"
+TEXTAREA = f"{WIDGET} textarea"
+SUBMIT = f"{WIDGET} button[type=submit]"
+HISTORIES = json.loads((ROOT / "tests" / "pyodide" / "histories.json").read_text(encoding="utf-8"))
+CPYTHON_TIMEOUT_MS = 60_000
+
+
+# ---------------------------------------------------------------------------
+# Helpers (test_checker_faults.py and bench/widget.py use them too)
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def served_checker_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("checker-site")
+    url, server = serve(site)            # serve first: the build needs the URL
+    build_site(site, site_url=url)
+    yield site, url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def checker_site(served_checker_site) -> Path:
+    return served_checker_site[0]
+
+
+@pytest.fixture(scope="session")
+def checker_url(served_checker_site) -> str:
+    return served_checker_site[1]
+
+
+def configure(page, **settings) -> None:
+    """Set window.jptrackConfig before any page script runs (today, loadTimeout, idle)."""
+    settings.setdefault("today", TODAY)
+    page.add_init_script(f"window.jptrackConfig = {json.dumps(settings)};")
+
+
+def submit(page, text: str, *, timeout: float = CPYTHON_TIMEOUT_MS) -> str:
+    """Put text in the textarea, press Check, wait for a result or an error; return the state."""
+    page.evaluate("""(text) => {
+        const root = document.querySelector('[data-jptrack-widget]');
+        root.dataset.state = 'waiting';
+        root.querySelector('textarea').value = text;
+    }""", text)
+    page.click(SUBMIT)
+    return wait_settled(page, timeout=timeout)
+
+
+def wait_settled(page, *, timeout: float = CPYTHON_TIMEOUT_MS) -> str:
+    page.wait_for_function(
+        "['result', 'error'].includes(document.querySelector('[data-jptrack-widget]').dataset.state)",
+        timeout=timeout)
+    return page.get_attribute(WIDGET, "data-state")
+
+
+def shown(page) -> dict:
+    """What the page shows: current stage, verdict, stage link, status text."""
+    return page.evaluate("""() => {
+        const root = document.querySelector('[data-jptrack-widget]');
+        const card = root.querySelector('[data-current-stage]');
+        const link = card && card.querySelector('.jptrack__stage a');
+        const verdict = card && card.querySelector('[data-verdict]');
+        return {
+            stage: card ? card.dataset.currentStage : null,
+            verdict: verdict ? verdict.dataset.verdict : null,
+            href: link ? new URL(link.href).pathname : null,
+            status: root.querySelector('[aria-live]').textContent,
+            text: root.textContent,
+        };
+    }""")
+
+
+def cpython(text: str, today: str = TODAY) -> dict:
+    classify = pytest.importorskip("jptrack.classify")
+    from jptrack import catalog as catalog_module
+
+    catalog = catalog_module.load(ROOT / "stages.yaml")
+    return classify.check(text, catalog, today=date.fromisoformat(today))
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=WIDGET)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in results.response["violations"]]
+
+
+# ---------------------------------------------------------------------------
+# Markup and loading
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["", "check/"])
+def test_widget_markup_contract(page, checker_url, path):
+    configure(page, idle=False)
+    page.goto(checker_url + path)
+    root = page.locator(WIDGET)
+    assert root.count() == 1
+    assert root.locator("textarea").count() == 1
+    assert root.locator("form button[type=submit]").count() == 1
+    textarea_id = root.locator("textarea").get_attribute("id")
+    assert root.locator(f"label[for='{textarea_id}']").count() == 1
+    assert root.locator("[aria-live=polite]").count() == 1
+    assert root.get_attribute("data-search-exclude") is not None
+    page.wait_for_function("document.querySelector('[data-jptrack-widget]').dataset.bound === 'true'")
+    # The file:// / no-JS fallback is hidden once the script has bound the widget.
+    assert not root.locator("[data-jptrack-fallback]").is_visible()
+    assert root.locator("[data-jptrack-fallback] a").get_attribute("href").endswith("statuses/")
+
+
+def test_pages_without_the_checker_load_none_of_it(page, checker_url, checker_site):
+    stage = next(p for p in sorted((checker_site / "stages").iterdir()) if (p / "index.html").exists())
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{checker_url}stages/{stage.name}/")
+    page.wait_for_timeout(1500)   # longer than an idle callback would take
+    heavy = [u for u in requests if "/assets/pyodide/" in u or u.endswith(".js") and "/assets/checker/" in u]
+    assert heavy == []
+    assert page.locator(WIDGET).count() == 0
+
+
+def test_loads_lazily_and_shows_progress(page, checker_url):
+    configure(page, idle=False)
+    requests: list[str] = []
+    page.context.on("request", lambda r: requests.append(r.url))
+    page.goto(checker_url + "check/")
+    page.wait_for_timeout(500)
+    assert not [u for u in requests if "/assets/pyodide/" in u], "Pyodide loaded before first use"
+    page.focus(TEXTAREA)
+    page.wait_for_function("document.querySelector('[data-jptrack-widget] [aria-live]')"
+                           ".textContent.includes('Loading the checker')", timeout=5000)
+    page.wait_for_function("document.querySelector('[data-jptrack-widget]').dataset.state === 'ready'",
+                           timeout=CPYTHON_TIMEOUT_MS)
+
+
+def test_starts_when_idle(page, checker_url):
+    requests: list[str] = []
+    page.context.on("request", lambda r: requests.append(r.url))
+    page.goto(checker_url + "check/")
+    deadline = time.monotonic() + 15
+    while not any(u.endswith("/pyodide.asm.wasm") for u in requests):   # fetched by the worker
+        assert time.monotonic() < deadline, "Pyodide did not start on idle"
+        page.wait_for_timeout(200)
+    page.wait_for_function("document.querySelector('[data-jptrack-widget]').dataset.state === 'ready'",
+                           timeout=CPYTHON_TIMEOUT_MS)
+
+
+# ---------------------------------------------------------------------------
+# Same answers as CPython
+# ---------------------------------------------------------------------------
+
+def _pastes() -> dict[str, dict]:
+    pastes = dict(HISTORIES)
+    folder = ROOT / "tests" / "fixtures" / "pastes"
+    for path in sorted(folder.glob("*.txt")) if folder.is_dir() else ():
+        pastes[f"fixture:{path.name}"] = {"text": path.read_text(encoding="utf-8"), "today": TODAY}
+    return pastes
+
+
+def test_realistic_pastes_match_cpython(browser, checker_url):
+    pytest.importorskip("jptrack.classify")
+    mismatches = []
+    for today in sorted({p["today"] for p in _pastes().values()}):
+        context = browser.new_context()
+        page = context.new_page()
+        configure(page, today=today)
+        page.goto(checker_url + "check/")
+        for name, paste in _pastes().items():
+            if paste["today"] != today:
+                continue
+            expected = cpython(paste["text"], today)
+            assert submit(page, paste["text"]) == "result", name
+            got = shown(page)
+            want = {"stage": expected["current_stage"] or "",
+                    "verdict": expected["verdict"]["state"],
+                    "href": f"/stages/{expected['current_stage']}/" if expected["current_stage"] else None}
+            have = {k: got[k] for k in want}
+            if have != want:
+                mismatches.append(f"{name}: browser {have} != CPython {want}")
+        context.close()
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_result_shows_meaning_timeline_numbers_and_unrecognised_lines(page, checker_url):
+    expected = cpython(HISTORIES["japan-post-en"]["text"], HISTORIES["japan-post-en"]["today"])
+    configure(page, today=HISTORIES["japan-post-en"]["today"])
+    page.goto(checker_url + "check/")
+    assert submit(page, HISTORIES["japan-post-en"]["text"] + "\n09/25/2026 10:00\tParcel looked at by a cat\t\tCHICAGO") == "result"
+    text = shown(page)["text"]
+    assert expected["current"]["meaning"] in text
+    assert expected["current"]["what_to_do"] in text
+    assert "Parcel looked at by a cat" in text and "not recognised" in text
+    for number in expected["tracking_numbers"]:
+        assert number["number"] in text
+    stage_links = page.eval_on_selector_all(f"{WIDGET} .jptrack__timeline a",
+                                            "links => links.map(a => new URL(a.href).pathname)")
+    assert stage_links and all(p.startswith("/stages/") and p.endswith("/") for p in stage_links)
+    # The stage link works (and goes through instant navigation: same document).
+    page.evaluate("window.__sameDocument = true")
+    page.click(f"{WIDGET} .jptrack__stage a")
+    page.wait_for_url(f"**/stages/{expected['current_stage']}/")
+    assert page.evaluate("window.__sameDocument") is True
+
+
+def test_nothing_recognised(page, checker_url):
+    configure(page)
+    page.goto(checker_url + "check/")
+    assert submit(page, "hello there\nnothing to see") == "result"
+    got = shown(page)
+    assert got["stage"] == ""
+    assert page.locator(f"{WIDGET} [data-current-stage] a[href$='statuses/']").count() >= 1
+
+
+def test_paste_classifies_without_pressing_check(page, checker_url):
+    configure(page)
+    page.goto(checker_url + "check/")
+    page.evaluate("""(text) => {
+        const input = document.querySelector('[data-jptrack-widget] textarea');
+        input.value = text;
+        input.dispatchEvent(new Event('paste', {bubbles: true}));
+    }""", HISTORIES["japan-post-ja"]["text"])
+    assert wait_settled(page) == "result"
+
+
+def test_copy_summary(page, context, checker_url):
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=checker_url.rstrip("/"))
+    configure(page)
+    page.goto(checker_url + "check/")
+    assert submit(page, HISTORIES["japan-post-en"]["text"]) == "result"
+    page.click(f"{WIDGET} .jptrack__copy")
+    page.wait_for_function("document.querySelector('[data-jptrack-widget] [aria-live]')"
+                           ".textContent.includes('copied')")
+    summary = page.evaluate("navigator.clipboard.readText()")
+    title = page.inner_text(f"{WIDGET} .jptrack__stage")
+    assert f"Status: {title}" in summary and "/stages/" in summary
+
+
+# ---------------------------------------------------------------------------
+# Instant navigation
+# ---------------------------------------------------------------------------
+
+def test_instant_navigation_keeps_one_worker(page, checker_url):
+    configure(page)
+    page.goto(checker_url)
+    assert submit(page, HISTORIES["japan-post-en"]["text"]) == "result"
+    page.evaluate("window.__sameDocument = true")
+    # Away to a page without the checker, then to the checker page, by in-page links.
+    page.click(f"{WIDGET} .jptrack__timeline a")
+    page.wait_for_url("**/stages/**")
+    page.wait_for_function("document.querySelector('[data-jptrack-widget]') === null")
+    page.evaluate("""() => {
+        const a = document.createElement('a');
+        a.href = new URL('../../check/', location.href).href;   // from stages/<id>/
+        a.id = 'go-check'; a.textContent = 'check';
+        document.querySelector('.md-content article').append(a);
+    }""")
+    page.click("#go-check")
+    page.wait_for_url("**/check/")
+    page.wait_for_function("document.querySelector('[data-jptrack-widget]')?.dataset.bound === 'true'")
+    assert page.evaluate("window.__sameDocument") is True, "instant navigation reloaded the page"
+    started = time.perf_counter()
+    assert submit(page, HISTORIES["japan-post-ja"]["text"], timeout=5000) == "result"
+    assert time.perf_counter() - started < 2.0
+    # Back (history) re-binds too.
+    page.go_back()
+    page.go_back()
+    page.wait_for_function("document.querySelector('[data-jptrack-widget]')?.dataset.bound === 'true'")
+    assert submit(page, HISTORIES["delivered-ja"]["text"], timeout=5000) == "result"
+
+
+# ---------------------------------------------------------------------------
+# Keyboard, screen readers, palettes
+# ---------------------------------------------------------------------------
+
+def test_keyboard_only(page, checker_url):
+    configure(page)
+    page.goto(checker_url + "check/")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement?.matches('[data-jptrack-widget] textarea')"):
+            break
+    else:
+        pytest.fail("Tab never reached the checker's textarea")
+    page.keyboard.type("2026/09/20 20:14 引受 新宿郵便局")
+    page.keyboard.press("Control+Enter")
+    assert wait_settled(page) == "result"
+    assert shown(page)["stage"] == cpython("2026/09/20 20:14 引受 新宿郵便局")["current_stage"]
+    # The result's links and the copy button are reachable by Tab.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('[data-jptrack-widget]') !== null")
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_axe_in_every_state(browser, checker_url, scheme):
+    context = browser.new_context(color_scheme="dark" if scheme == "slate" else "light")
+    page = context.new_page()
+    configure(page, idle=False, loadTimeout=4000)
+    failures = {}
+
+    def state(name):
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
+        failures[name] = axe_violations(page)
+
+    # Loading: hold the wasm so the checker stays in its loading state.
+    held = []
+    page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    page.goto(checker_url + "check/")
+    page.wait_for_function("document.querySelector('[data-jptrack-widget]').dataset.bound === 'true'")
+    state("empty")
+    page.focus(TEXTAREA)
+    page.wait_for_function("document.querySelector('[data-jptrack-widget]').dataset.state === 'loading'")
+    state("loading")
+    # Error: the load timeout fires while the wasm is held.
+    page.wait_for_selector(f"{WIDGET} .jptrack__retry", timeout=15_000)
+    state("error")
+    page.unroute("**/pyodide.asm.wasm")
+    for route in held:   # else Chromium's cache lock queues the retry behind the held request
+        try:
+            route.abort()
+        except Exception:   # already released by unroute
+            pass
+    page.evaluate("window.jptrackConfig.loadTimeout = 60000")   # a real cold start may take > 4 s
+    page.click(f"{WIDGET} .jptrack__retry")
+    page.wait_for_function("document.querySelector('[data-jptrack-widget]').dataset.state === 'ready'",
+                           timeout=CPYTHON_TIMEOUT_MS)
+    assert submit(page, HISTORIES["japan-post-en"]["text"]) == "result"
+    state("result")
+    context.close()
+    assert failures == {name: [] for name in failures}, failures
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_palette_colours_follow_material(browser, checker_url, scheme):
+    context = browser.new_context(color_scheme="dark" if scheme == "slate" else "light")
+    page = context.new_page()
+    configure(page)
+    page.goto(checker_url + "check/")
+    assert submit(page, HISTORIES["japan-post-en"]["text"]) == "result"
+    colours = page.evaluate("""() => {
+        const style = (sel) => getComputedStyle(document.querySelector(sel));
+        return {body: style('body').backgroundColor, input: style('[data-jptrack-widget] textarea').color,
+                fg: getComputedStyle(document.body).getPropertyValue('--md-default-fg-color').trim(),
+                text: style('[data-jptrack-widget] .jptrack__summary').color};
+    }""")
+    luminance = lambda rgb: sum(int(x) for x in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])  # noqa: E731
+    if scheme == "slate":
+        assert luminance(colours["text"]) > 400, colours   # light text on dark
+    else:
+        assert luminance(colours["text"]) < 200, colours
+    context.close()
