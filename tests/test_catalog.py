@@ -19,7 +19,7 @@ VALID = textwrap.dedent("""\
       ems: {name: EMS, description: Express.}
       surface: {name: Surface, description: By sea.}
     sources:
-      japan-post: {name: Japan Post}
+      japan-post: {name: Japan Post, scope: journey, dates: month-first}
     contacts:
       shop: {name: The shop, how: Email them.}
     stages:
@@ -191,6 +191,14 @@ def test_unknown_reference_to_a_contact_or_source():
     assert "unknown contact 'shopp'" in str(e) and e.field == "contacts[0]"
     e = error_of(broken("{text: 引受, lang: ja, source: japan-post}", "{text: 引受, lang: ja, source: jp}"))
     assert "unknown source 'jp'" in str(e) and e.field == "wordings[1].source"
+
+
+def test_source_scope_and_date_order_are_checked():
+    e = error_of(broken("scope: journey", "scope: global"))
+    assert "expected one of ['journey', 'national'], got 'global'" in str(e)
+    assert e.field == "sources.japan-post.scope"
+    e = error_of(broken("dates: month-first", "dates: us"))
+    assert e.field == "sources.japan-post.dates"
 
 
 def test_bad_upu_code_and_duplicate_code():

@@ -26,6 +26,8 @@ __all__ = [
 ]
 
 KINDS = ("journey", "exception")
+SOURCE_SCOPES = ("journey", "national")
+DATE_ORDERS = ("month-first", "day-first", "year-first")
 WHERE = ("origin", "destination")
 _ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _UPU = re.compile(r"^[A-Z]{3}$")
@@ -127,6 +129,11 @@ class Contact:
 class Source:
     id: str
     name: str
+    # "journey": shows events at both ends (Japan Post, UPU text, aggregators);
+    # "national": one country's post, so its own wording happens in that country.
+    scope: str
+    # How its pages write numeric dates, which settles 03/04 when nothing else does.
+    dates: str
 
 
 @dataclass(frozen=True)
@@ -194,7 +201,7 @@ class Catalog:
             "languages": list(self.languages),
             "services": {s.id: {"name": text(s.name), "description": text(s.description)}
                          for s in self.services},
-            "sources": {s.id: {"name": s.name} for s in self.sources},
+            "sources": {s.id: {"name": s.name, "scope": s.scope, "dates": s.dates} for s in self.sources},
             "contacts": {c.id: {"name": text(c.name), "how": text(c.how)} for c in self.contacts},
             "stages": [_stage_to_dict(s, text) for s in self.stages],
         }
@@ -450,8 +457,14 @@ class _Validator:
             self.fail("expected a mapping of sources by id", data, "sources", "sources")
         for ident, entry in table.items():
             ident = self.identifier(ident, table, ident, "sources")
-            entry = self.mapping(entry, table, ident, f"sources.{ident}", {"name": True})
-            yield Source(ident, self.string(entry["name"], entry, "name", f"sources.{ident}.name"))
+            field = f"sources.{ident}"
+            entry = self.mapping(entry, table, ident, field, {"name": True, "scope": True, "dates": True})
+            for name, allowed in (("scope", SOURCE_SCOPES), ("dates", DATE_ORDERS)):
+                if entry[name] not in allowed:
+                    self.fail(f"expected one of {list(allowed)}, got {entry[name]!r}",
+                              entry, name, f"{field}.{name}")
+            yield Source(ident, self.string(entry["name"], entry, "name", f"{field}.name"),
+                         entry["scope"], entry["dates"])
 
     def stage(self, raw, stages, index, languages, services, contacts, sources) -> Stage:
         self.stage_id = None

@@ -93,6 +93,8 @@ class Matcher:
         # Stages before this one happen in the origin country.
         self.first_destination_order = min(destination) if destination else None
         self.sources = {key: {src for _, _, _, src in v} for key, v in self.entries.items()}
+        self.national_sources = frozenset(s.id for s in catalog.sources if s.scope == "national")
+        self.date_order = {s.id: s.dates for s in catalog.sources}
 
 
 _matchers: dict[int, Matcher] = {}
@@ -109,10 +111,6 @@ def matcher(catalog) -> Matcher:
 
 
 _CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{3})(?![A-Za-z0-9])")
-# Sources that may describe either end of the journey (the rest are one country's post).
-_NEUTRAL_SOURCES = frozenset({"japan-post", "upu", "aggregator"})
-# Sources whose pages write 01/02/2026 day first.
-_DAYFIRST_SOURCES = frozenset({"la-poste", "royal-mail", "deutsche-post", "australia-post"})
 
 
 # ---------------------------------------------------------------------------
@@ -208,7 +206,8 @@ def _dayfirst_hint(m: Matcher):
             hit = m.index.search(line.toks)
             if hit:
                 sources |= m.sources[hit[2]]
-        if sources & _DAYFIRST_SOURCES and not sources & {"japan-post", "usps"}:
+        orders = {m.date_order.get(source) for source in sources}
+        if "day-first" in orders and "month-first" not in orders:
             return True
         return None
 
@@ -310,7 +309,7 @@ def _resolve_sides(ordered: list[_Event], m: Matcher, numbers: list) -> None:
             e.stage = e.candidates[0][0]
         else:
             origin = next((c for c in e.candidates if c[1] == "origin"), e.candidates[0])
-            foreign_post = all(c[3] not in _NEUTRAL_SOURCES for c in e.candidates)
+            foreign_post = all(c[3] in m.national_sources for c in e.candidates)
             if e.country:
                 side = "origin" if (e.country == "JP") == origin_is_japan else "destination"
             elif foreign_post:
