@@ -70,10 +70,14 @@ def submit(page, text: str, *, timeout: float = CPYTHON_TIMEOUT_MS) -> str:
 
 
 def wait_settled(page, *, timeout: float = CPYTHON_TIMEOUT_MS) -> str:
-    page.wait_for_function(
-        "['result', 'error'].includes(document.querySelector('[data-jptrack-widget]').dataset.state)",
-        timeout=timeout)
-    return page.get_attribute(WIDGET, "data-state")
+    # Polls instead of wait_for_function, which evaluates strings and so fails under a strict CSP.
+    deadline = time.monotonic() + timeout / 1000
+    while (state := page.get_attribute(WIDGET, "data-state")) not in ("result", "error"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"checker still {state!r} after {timeout / 1000:.0f} s: "
+                               + page.inner_text(f"{WIDGET} [aria-live]"))
+        page.wait_for_timeout(50)
+    return state
 
 
 def shown(page) -> dict:
@@ -286,7 +290,10 @@ def test_instant_navigation_keeps_one_worker(page, checker_url):
     # Back (history) re-binds too.
     page.go_back()
     page.go_back()
-    page.wait_for_function("document.querySelector('[data-jptrack-widget]')?.dataset.bound === 'true'")
+    page.wait_for_function("""() => location.pathname === '/'
+        && document.querySelector('[data-jptrack-widget]')?.dataset.bound === 'true'
+        && !document.querySelector('[data-current-stage]')""")   # the home page's fresh widget
+    assert page.evaluate("window.__sameDocument") is True
     assert submit(page, HISTORIES["delivered-ja"]["text"], timeout=5000) == "result"
 
 

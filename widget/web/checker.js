@@ -241,8 +241,10 @@ async function run(root, { onPaste = false } = {}) {
   renderResult(root, data.result, text);
   root.dataset.state = "result";
   root.dataset.lastMs = String(Math.round((performance.now() - started) * 10) / 10);
+  performance.mark("jptrack:result");   // bench/widget.py reads it (cold start to first result)
   const current = data.result.current;
-  setStatus(root, current ? `Result: ${current.title}. ${data.result.verdict.message || ""}`.trim()
+  const label = VERDICT_LABELS[(data.result.verdict || {}).state];
+  setStatus(root, current ? `Result: ${current.title}.${label ? ` ${label}.` : ""}`
                           : "No Japan Post status was recognised in the text.");
 }
 

@@ -33,8 +33,17 @@ async function load({ pyodide: base, archive, catalog }) {
   // Start our own two downloads while Pyodide fetches and compiles its runtime.
   const files = Promise.all([fetchOk(archive, "buffer"), fetchOk(catalog, "text")]);
   files.catch(() => {});   // handled below; avoid an unhandled rejection meanwhile
+  // Pyodide reports a missing or broken wasm only after slow fallbacks (or never), so check
+  // it ourselves in parallel: a HEAD request, answered from the same cache as the download.
+  const wasm = fetch(base + "pyodide.asm.wasm", { method: "HEAD", credentials: "same-origin" })
+    .then((response) => {
+      if (!response.ok) throw new Error(`${response.status} ${response.statusText} for pyodide.asm.wasm`);
+    }, () => {});   // a network error here shows up in loadPyodide itself
   const { loadPyodide } = await import(base + "pyodide.mjs");
-  const pyodide = await loadPyodide({ indexURL: base, packages: [] });
+  const pyodide = await Promise.race([
+    loadPyodide({ indexURL: base, packages: [] }),
+    wasm.then(() => new Promise(() => {})),   // never wins unless the HEAD check failed
+  ]);
   progress(2, "Starting the checker");
   const [zip, stages] = await files;
   pyodide.unpackArchive(zip, "zip", { extractDir: LIB });
