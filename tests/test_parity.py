@@ -32,6 +32,7 @@ def _hook():
     sys.path.insert(0, str(ROOT / "hooks"))
     spec = importlib.util.spec_from_file_location("jptrack_checker_hook", ROOT / "hooks" / "checker.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module   # dataclasses look their module up while defining
     spec.loader.exec_module(module)
     return module
 
