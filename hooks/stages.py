@@ -88,7 +88,6 @@ def render_stage(stage: Stage, catalog: Catalog) -> str:
     return _env().get_template("stage.md.j2").render(
         stage=stage,
         boost=STAGE_BOOST,
-        search_terms=search_terms(stage),
         japan_post=[w for w in shown if w.source == "japan-post"],
         upu=[_Code(u.code, u.text, anchors.add(u.code, "en")) for u in stage.upu],
         others=sorted((w for w in shown if w.source != "japan-post"),
@@ -126,12 +125,6 @@ def render_redirect(code: str, stage: Stage, *, site_url: str = "") -> str:
     canonical = (site_url.rstrip("/") + f"/stages/{stage.id}/") if site_url else target
     return _env().get_template("redirect.html.j2").render(
         code=code, stage=stage, target=target, canonical=canonical)
-
-
-# What a customer may paste for this stage: every wording, UPU code and UPU text, once each.
-def search_terms(stage: Stage) -> list[str]:
-    terms = [w.text for w in stage.wordings] + [t for u in stage.upu for t in (u.code, u.text)]
-    return list(dict.fromkeys(terms))
 
 
 # (code, stage) for every UPU event code in the catalog.
