@@ -106,17 +106,27 @@ def cold_bare(browser, url):
 
 
 def warm(page, text, repeat):
-    times = []
+    """Median round trip and Python's share; long tasks counted from the click on (setting a
+    large textarea value makes Chromium lay it out, which is the browser's cost, not ours)."""
+    times, python, longtasks = [], [], []
+    page.evaluate("""(text) => {
+        const root = document.querySelector('[data-jptrack-widget]');
+        root.querySelector('textarea').value = text;
+    }""", text)
+    page.evaluate("new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))")
     for _ in range(repeat):
-        page.evaluate("""(text) => {
+        page.evaluate("""() => {
+            window.__longtasks = [];
             const root = document.querySelector('[data-jptrack-widget]');
             root.dataset.state = 'waiting';
-            root.querySelector('textarea').value = text;
             root.querySelector('button[type=submit]').click();
-        }""", text)
+        }""")
         wait_state(page)
+        page.evaluate("new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))")
         times.append(float(page.get_attribute("[data-jptrack-widget]", "data-last-ms")))
-    return statistics.median(times)
+        python.append(float(page.get_attribute("[data-jptrack-widget]", "data-worker-ms")))
+        longtasks.extend(page.evaluate("window.__longtasks"))
+    return statistics.median(times), statistics.median(python), longtasks
 
 
 def main() -> int:
@@ -149,10 +159,9 @@ def main() -> int:
                 load_longtasks.extend(page.evaluate("window.__longtasks"))
                 context.close()
             context, page, _ = cold_checker(browser, url, h30)
-            page.evaluate("window.__longtasks = []")
-            warm30 = warm(page, h30, 15)
-            warm10k = warm(page, h10k, 5)
-            check_longtasks = page.evaluate("window.__longtasks")
+            warm30, py30, lt30 = warm(page, h30, 15)
+            warm10k, py10k, lt10k = warm(page, h10k, 5)
+            check_longtasks = lt30 + lt10k
             context.close()
             browser.close()
         server.shutdown()
@@ -167,12 +176,12 @@ def main() -> int:
          f"{cold:.0f}", ", ".join(f"{x:.0f}" for x in checker_ms)),
         ("cold ratio checker / bare (target ≤ 1.15)", f"{ratio:.2f}", "ok" if ratio <= 1.15 else "OVER"),
         ("warm round trip, 30 lines, median of 15 (ms; target ≤ 5)", f"{warm30:.1f}",
-         "ok" if warm30 <= 5 else "OVER"),
+         f"{'ok' if warm30 <= 5 else 'OVER'}; of which check() in the worker {py30:.1f}"),
         ("warm round trip, 10,000 lines, median of 5 (ms; target ≤ 500)", f"{warm10k:.1f}",
-         "ok" if warm10k <= 500 else "OVER"),
+         f"{'ok' if warm10k <= 500 else 'OVER'}; of which check() in the worker {py10k:.1f}"),
         ("main-thread long tasks > 50 ms during cold loads (all runs)", str(len(load_longtasks)),
          ", ".join(f"{t['ms']:.0f} ms @ {t['start']:.0f}" for t in load_longtasks)),
-        ("main-thread long tasks > 50 ms during warm checks", str(len(check_longtasks)),
+        ("main-thread long tasks > 50 ms from click to rendered result (warm)", str(len(check_longtasks)),
          ", ".join(f"{t['ms']:.0f} ms" for t in check_longtasks)),
     ]
     width = max(len(r[0]) for r in rows)

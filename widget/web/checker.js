@@ -241,6 +241,7 @@ async function run(root, { onPaste = false } = {}) {
   renderResult(root, data.result, text);
   root.dataset.state = "result";
   root.dataset.lastMs = String(Math.round((performance.now() - started) * 10) / 10);
+  root.dataset.workerMs = String(Math.round(reply.ms * 10) / 10);   // Python's share
   performance.mark("jptrack:result");   // bench/widget.py reads it (cold start to first result)
   const current = data.result.current;
   const label = VERDICT_LABELS[(data.result.verdict || {}).state];
