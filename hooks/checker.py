@@ -122,10 +122,9 @@ def on_page_markdown(markdown: str, /, *, page, config, files) -> str | None:
     else:
         statuses_url = statuses.url
     rel = lambda url: get_relative_url(url, page.url)  # noqa: E731
-    widget = _widget_html(
+    return MARKER.sub(lambda match: _widget_html(
         script=rel(f"{ASSETS}/{_build.script}"), statuses=rel(statuses_url),
-        max_chars=_build.max_chars)
-    return MARKER.sub(lambda _: widget, markdown)
+        max_chars=_build.max_chars, level=_heading_level(markdown[:match.start()])), markdown)
 
 
 # ---------------------------------------------------------------------------
@@ -159,6 +158,12 @@ def _max_chars() -> int:
     return int(getattr(classify, "MAX_INPUT_CHARS", 1_000_000))
 
 
+# The result's heading level: one below the last Markdown heading above the marker.
+def _heading_level(before: str) -> int:
+    levels = [len(m.group(1)) for m in re.finditer(r"^(#{1,6})[ \t]", before, re.MULTILINE)]
+    return min(max(levels[-1] + 1 if levels else 2, 2), 5)
+
+
 # A deterministic zip of the package: sorted names, fixed timestamps, fixed permissions.
 def _zip_package(package: Path) -> bytes:
     sources = sorted(package.glob("*.py"))
@@ -188,11 +193,11 @@ def _read(path: Path) -> str:
 
 # The widget's markup. Static text only: everything the user pastes is rendered by the JS
 # with text nodes.
-def _widget_html(*, script: str, statuses: str, max_chars: int) -> str:
+def _widget_html(*, script: str, statuses: str, max_chars: int, level: int) -> str:
     e = lambda s: html.escape(s, quote=True)  # noqa: E731
     return (
         f'<div class="jptrack" data-jptrack-widget data-search-exclude '
-        f'data-max-chars="{max_chars}" data-statuses="{e(statuses)}">\n'
+        f'data-max-chars="{max_chars}" data-heading-level="{level}" data-statuses="{e(statuses)}">\n'
         f'<form class="jptrack__form" novalidate>\n'
         f'<label class="jptrack__label" for="jptrack-input">Paste your tracking history or tracking number</label>\n'
         f'<p class="jptrack__hint" id="jptrack-hint">Copy the whole tracking page (Japan Post, your local post or a '
