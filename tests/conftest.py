@@ -46,9 +46,22 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", **overri
     return site_dir
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("site"))
+def site_address() -> str:
+    """Where the shared site will be served. It is built for this address, because Material's
+    instant navigation only intercepts links whose origin matches site_url's (sitemap.xml)."""
+    return f"http://127.0.0.1:{free_port()}/"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, site_address) -> Path:
+    return build_site(tmp_path_factory.mktemp("site"), site_url=site_address)
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -70,18 +83,18 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(directory: Path, headers: dict[str, str] | None = None):
-    """Serve directory on a free loopback port in a thread; returns (base_url, server)."""
+def serve(directory: Path, headers: dict[str, str] | None = None, port: int = 0):
+    """Serve directory on loopback (a free port unless given) in a thread; returns (base_url, server)."""
     handler = type("Handler", (SiteHandler,), {"extra_headers": dict(headers or {})})
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+        ("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site):
-    url, server = serve(built_site)
+def site_url(built_site, site_address):
+    url, server = serve(built_site, port=int(site_address.rstrip("/").rsplit(":", 1)[1]))
     yield url
     server.shutdown()
 
