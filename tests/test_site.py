@@ -1,0 +1,211 @@
+"""The built site: one page per stage with everything stages.yaml says about it, the
+all-statuses page, the UPU-code short links, no broken internal links, and a broken
+stages.yaml that stops the build with file:line and the stage id.
+
+Expected values come from the catalog, never from literals, so content edits don't break
+these tests; only a page that stops saying what the catalog says does.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import ROOT, build_site
+
+
+def _page(site: Path, path: str) -> str:
+    file = site / path
+    assert file.is_file(), f"{path} was not built"
+    return html.unescape(file.read_text(encoding="utf-8"))
+
+
+def _text(markup: str) -> str:
+    """Visible text with whitespace collapsed (Markdown may wrap lines)."""
+    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append((tag, value))
+
+
+def _links(markup: str) -> list[tuple[str, str]]:
+    parser = _Links()
+    parser.feed(markup)
+    return parser.links
+
+
+# ---------------------------------------------------------------------------
+# Stage pages
+# ---------------------------------------------------------------------------
+
+def test_every_stage_page_says_what_the_catalog_says(built_site, catalog):
+    problems = []
+    for stage in catalog:
+        text = _text(_page(built_site, f"stages/{stage.id}/index.html"))
+        expected = [str(stage.title), str(stage.meaning), str(stage.what_to_do),
+                    str(stage.support_reply)]
+        expected += [w.text for w in stage.wordings]
+        expected += [s for u in stage.upu for s in (u.code, u.text)]
+        expected += [str(catalog.contact(c).name) for c in stage.contacts]
+        expected += [str(catalog.contact(c).how) for c in stage.contacts]
+        expected += [str(catalog.stage(n).title) for n in stage.next]
+        for service, window in stage.silence:
+            expected += [f"{catalog.service(service).name} {window.normal} {window.act_after}"]
+        for value in expected:
+            if " ".join(value.split()) not in text:
+                problems.append(f"stages/{stage.id}/: missing {value!r}")
+        if stage.terminal and "no further updates" not in text:
+            problems.append(f"stages/{stage.id}/: terminal stage does not say so")
+    assert not problems, "\n".join(problems)
+
+
+def test_silence_table_rows_pair_each_service_with_its_window(built_site, catalog):
+    # The windows above are checked as text; here, cell by cell, so columns can't swap.
+    for stage in catalog:
+        markup = _page(built_site, f"stages/{stage.id}/index.html")
+        rows = [[_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+                for row in re.findall(r"<tr>(.*?)</tr>", markup, flags=re.S)]
+        for service, window in stage.silence:
+            assert [str(catalog.service(service).name), window.normal, window.act_after] in rows, \
+                f"stages/{stage.id}/: no row for {service}"
+
+
+def test_support_reply_is_a_copyable_code_block(built_site, catalog):
+    for stage in catalog:
+        markup = _page(built_site, f"stages/{stage.id}/index.html")
+        block = re.search(r'<div class="jp-reply[^"]*">.*?<code>(.*?)</code>', markup, flags=re.S)
+        assert block, f"stages/{stage.id}/: no support reply block"
+        assert _text(block.group(1)) == " ".join(str(stage.support_reply).split())
+
+
+def test_every_heading_has_a_permalink(built_site, catalog):
+    for stage in catalog:
+        markup = _page(built_site, f"stages/{stage.id}/index.html")
+        content = markup[markup.index('<article'):markup.index('</article>')]
+        for level, attrs, inner in re.findall(r"<h([1-6])([^>]*)>(.*?)</h\1>", content, flags=re.S):
+            if level == "1":
+                continue
+            assert 'id="' in attrs and 'class="headerlink"' in inner, \
+                f"stages/{stage.id}/: heading without permalink: {_text(inner)!r}"
+
+
+def test_next_stages_are_linked(built_site, catalog):
+    for stage in catalog:
+        hrefs = {h for _, h in _links(_page(built_site, f"stages/{stage.id}/index.html"))}
+        for target in stage.next:
+            assert f"../{target}/" in hrefs, f"stages/{stage.id}/ does not link to {target}"
+
+
+# ---------------------------------------------------------------------------
+# Home page, all statuses, short links
+# ---------------------------------------------------------------------------
+
+def test_home_page_lists_the_journey_in_order_then_the_exceptions(built_site, catalog):
+    markup = _page(built_site, "index.html")
+    assert "jptrack:journey" not in markup
+    hrefs = [h for _, h in _links(markup) if h.startswith("stages/")]
+    wanted = [f"stages/{s.id}/" for s in catalog.journey] + [f"stages/{s.id}/" for s in catalog.exceptions]
+    positions = [hrefs.index(w) for w in wanted]
+    assert positions == sorted(positions), "journey links are out of order"
+    text = _text(markup)
+    for stage in catalog:
+        assert " ".join(str(stage.summary).split()) in text
+
+
+def test_all_statuses_page_links_every_wording_to_its_stage(built_site, catalog):
+    markup = _page(built_site, "statuses/index.html")
+    rows = re.findall(r"<tr>(.*?)</tr>", markup, flags=re.S)
+    table = {}
+    for row in rows:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        if cells:
+            link = re.search(r'href="\.\./stages/([^/"]+)/"', cells[-1])
+            table.setdefault(_text(cells[0]), set()).add(link.group(1) if link else None)
+    missing = []
+    for stage in catalog:
+        for text in [w.text for w in stage.wordings] + [f"{u.code} {u.text}" for u in stage.upu]:
+            if stage.id not in table.get(" ".join(text.split()), set()):
+                missing.append(f"{text!r} → {stage.id}")
+    assert not missing, "all-statuses page lacks:\n" + "\n".join(missing)
+
+
+def test_upu_code_short_links_redirect_to_their_stage(built_site, catalog):
+    for stage in catalog:
+        for event in stage.upu:
+            markup = _page(built_site, f"status/{event.code}/index.html")
+            target = f"../../stages/{stage.id}/"
+            assert f'http-equiv="refresh" content="0; url={target}"' in markup
+            assert f'<a href="{target}">' in markup
+            assert re.search(rf'<link rel="canonical" href="[^"]*/stages/{stage.id}/">', markup)
+            assert (built_site / "status" / event.code / target / "index.html").resolve().is_file()
+
+
+# ---------------------------------------------------------------------------
+# Links
+# ---------------------------------------------------------------------------
+
+def test_no_broken_internal_links(built_site):
+    broken = []
+    for file in built_site.rglob("*.html"):
+        for tag, ref in _links(file.read_text(encoding="utf-8")):
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc or ref.startswith(("#", "/", "data:", "javascript:", "mailto:")):
+                continue
+            target = (file.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{file.relative_to(built_site)}: <{tag}> {ref}")
+    assert not broken, f"{len(broken)} broken links:\n" + "\n".join(sorted(set(broken))[:50])
+
+
+# ---------------------------------------------------------------------------
+# A broken stages.yaml stops the build with a message an editor can act on
+# ---------------------------------------------------------------------------
+
+def _project_copy(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", project)
+    for name in ("hooks", "docs", "overrides", "widget"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("node_modules", "package.json", "package-lock.json"):  # the checker's runtime
+        if (ROOT / name).exists():
+            (project / name).symlink_to(ROOT / name)
+    return project
+
+
+def test_broken_stages_yaml_fails_the_build_with_line_and_stage(tmp_path, catalog, caplog):
+    project = _project_copy(tmp_path)
+    source = (ROOT / "stages.yaml").read_text(encoding="utf-8")
+    stage = catalog.stages[1]
+    # Point the stage's first `next` at a stage that does not exist.
+    lines = source.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if re.match(rf"\s*- id: {re.escape(stage.id)}\s*$", line))
+    nxt = next(i for i in range(start, len(lines)) if re.match(r"\s*next:", lines[i]))
+    lines[nxt] = re.sub(r"next:.*", "next: [no-such-stage]", lines[nxt])
+    (project / "stages.yaml").write_text("".join(lines), encoding="utf-8")
+
+    from mkdocs.exceptions import MkDocsException
+
+    with pytest.raises(MkDocsException) as info:
+        build_site(tmp_path / "site", config_file=project / "mkdocs.yml")
+    # MkDocs logs a plugin's error and raises a generic Abort; the editor reads the log line.
+    message = "\n".join([str(info.value)] + [r.getMessage() for r in caplog.records])
+    assert f"stages.yaml:{nxt + 1}" in message, message
+    assert stage.id in message, message
