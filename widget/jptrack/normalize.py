@@ -27,6 +27,10 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Fold width, case, dashes and spacing; drop a trailing full stop."""
-    text = unicodedata.normalize("NFKC", text).translate(_DASHES).casefold()
-    text = _SPACES.sub(" ", text).strip()
+    return fold_nfkc(unicodedata.normalize("NFKC", text))
+
+
+def fold_nfkc(text: str) -> str:
+    """`fold` of text that is already in NFKC form (saves normalising it a second time)."""
+    text = _SPACES.sub(" ", text.translate(_DASHES).casefold()).strip()
     return text.rstrip("。.").strip()

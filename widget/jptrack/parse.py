@@ -45,7 +45,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .normalize import fold
+from .normalize import fold, fold_nfkc
 
 __all__ = ["Line", "PhraseIndex", "scan", "parse_date", "tokens", "place_country", "location"]
 
@@ -54,7 +54,7 @@ __all__ = ["Line", "PhraseIndex", "scan", "parse_date", "tokens", "place_country
 # Model
 # ---------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One non-blank input line, as seen before any catalog matching."""
 
@@ -190,34 +190,47 @@ def _month_alternation() -> str:
 
 
 def _compile_dates():
+    """(kind, pattern, gate): a pattern is only tried when its line holds one of the gate's
+    characters (each pattern needs one of them literally, so the gate changes no result; it
+    saves most regex calls on lines without that form). A None gate needs a month name."""
     mon = _month_alternation()
     flags = re.IGNORECASE
     return [
         # 2026/09/20, 2026-09-20, 2017.07.06 (Korea Post), ISO 8601
-        ("ymd", re.compile(r"(?<![\d/.\-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d/]|\.\d|-\d)")),
+        ("ymd", re.compile(r"(?<![\d/.\-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d/]|\.\d|-\d)"), "-/."),
         # 2017年7月6日, 2017년 7월 6일
-        ("ymd", re.compile(r"(?<!\d)(\d{4}) ?([年년]) ?(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]")),
+        ("ymd", re.compile(r"(?<!\d)(\d{4}) ?([年년]) ?(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]"), "年년"),
         # 6.7.2017 (Deutsche Post)
-        ("dmy", re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]|\.\d)")),
+        ("dmy", re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]|\.\d)"), "."),
         # 09/20/2026 (Japan Post EN, USPS) or 20/09/2026 (La Poste, Royal Mail): settled later
-        ("slash", re.compile(r"(?<![\d/\-])(\d{1,2})([/\-])(\d{1,2})\2(\d{4})(?![\d/\-])")),
+        ("slash", re.compile(r"(?<![\d/\-])(\d{1,2})([/\-])(\d{1,2})\2(\d{4})(?![\d/\-])"), "/-"),
         # July 6, 2017 / Jul 06 2017
         ("mdy-name", re.compile(
-            r"(?<![A-Za-z])(" + mon + r")\.? {1,3}(\d{1,2})(?:st|nd|rd|th)?,? {1,3}(\d{4})(?!\d)", flags)),
+            r"(?<![A-Za-z])(" + mon + r")\.? {1,3}(\d{1,2})(?:st|nd|rd|th)?,? {1,3}(\d{4})(?!\d)", flags), None),
         # 6 July 2017 / 06 Jul 2017 / 1er juillet 2017 / 6. Juli 2017
         ("dmy-name", re.compile(
-            r"(?<![\d.])(\d{1,2})(?:st|nd|rd|th|er)?\.? {1,3}(?:of )?(" + mon + r")\.?,? {1,3}(\d{4})(?!\d)", flags)),
+            r"(?<![\d.])(\d{1,2})(?:st|nd|rd|th|er)?\.? {1,3}(?:of )?(" + mon + r")\.?,? {1,3}(\d{4})(?!\d)", flags),
+         None),
         # 7月6日 (no year)
-        ("md", re.compile(r"(?<!\d)(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]")),
+        ("md", re.compile(r"(?<!\d)(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]"), "月월"),
         # Jul 06 14:05 (Japan Post's old smartphone page, no year)
-        ("md-name", re.compile(r"(?<![A-Za-z])(" + mon + r")\.? {1,3}(\d{1,2})(?![\d:.,/])", flags)),
+        ("md-name", re.compile(r"(?<![A-Za-z])(" + mon + r")\.? {1,3}(\d{1,2})(?![\d:.,/])", flags), None),
     ]
 
 
+def _has_any(text: str, chars: str) -> bool:
+    for c in chars:
+        if c in text:
+            return True
+    return False
+
+
+# (pattern, gate) as for dates: the clock time, 14時05分 / 14시05분, 14h05.
 _TIMES = [
-    re.compile(r"(?<![\d:+.])(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d{1,6})?)?(?: ?([AaPp])\.?[Mm]\.?(?![A-Za-z]))?(?![\d:])"),
-    re.compile(r"(?<!\d)(\d{1,2}) ?[時시] ?(\d{1,2}) ?[分분]"),
-    re.compile(r"(?<![\d:])(\d{1,2})h(\d{2})(?!\d)"),
+    (re.compile(r"(?<![\d:+.])(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d{1,6})?)?(?: ?([AaPp])\.?[Mm]\.?(?![A-Za-z]))?(?![\d:])"),
+     ":"),
+    (re.compile(r"(?<!\d)(\d{1,2}) ?[時시] ?(\d{1,2}) ?[分분]"), "時시"),
+    (re.compile(r"(?<![\d:])(\d{1,2})h(\d{2})(?!\d)"), "h"),
 ]
 
 
@@ -232,9 +245,15 @@ def _make_date(y: int, m: int, d: int) -> _dt.date | None:
 
 def _find_date(norm: str, line: Line) -> None:
     """Fill line.date (or the unresolved pieces) and line.spans from the first date found."""
-    for kind, pattern in _DATE_PATTERNS:
-        if kind in ("md-name", "mdy-name", "dmy-name") and not any(t in _MONTHS for t in line.toks):
-            continue  # no month name on the line: skip the slow case-insensitive patterns
+    has_month = None
+    for kind, pattern, gate in _DATE_PATTERNS:
+        if gate is None:
+            if has_month is None:
+                has_month = not _MONTHS.keys().isdisjoint(line.toks)
+            if not has_month:
+                continue  # no month name on the line: skip the slow case-insensitive patterns
+        elif not _has_any(norm, gate):
+            continue
         m = pattern.search(norm)
         if not m:
             continue
@@ -268,12 +287,14 @@ def _find_date(norm: str, line: Line) -> None:
 
 
 def _find_time(norm: str, line: Line) -> None:
-    for pattern in _TIMES:
+    for pattern, gate in _TIMES:
+        if not _has_any(norm, gate):
+            continue
         for m in pattern.finditer(norm):
             if any(s <= m.start() < e for s, e in line.spans):
                 continue
             hour, minute = int(m.group(1)), int(m.group(2))
-            ampm = m.group(3) if pattern is _TIMES[0] else None
+            ampm = m.group(3) if pattern is _TIMES[0][0] else None
             if ampm:
                 if not 1 <= hour <= 12:
                     continue
@@ -313,7 +334,7 @@ def scan(text, *, dayfirst: bool | None = None, year: int | None = None,
         if not stripped:
             continue
         norm = unicodedata.normalize("NFKC", stripped)
-        folded = fold(stripped)
+        folded = fold_nfkc(norm)
         line = Line(no, stripped, norm, folded, tokens(folded))
         if _HAS_DIGIT.search(norm):
             _find_date(norm, line)

@@ -69,7 +69,8 @@ def choose_service(catalog, stage, *, numbers=(), texts=()) -> tuple[str | None,
             break
     if from_number:
         return from_number, False
-    hinted = [s for s in plausible if s in service_hints(catalog, texts)]
+    named = service_hints(catalog, texts)  # once: it reads the whole paste
+    hinted = [s for s in plausible if s in named]
     if len(hinted) == 1:
         return hinted[0], False
     if hinted:
