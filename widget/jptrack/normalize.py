@@ -23,6 +23,10 @@ _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ー－"), "-")
 # "ー" is the katakana long vowel mark: keep it, it is part of Japanese words.
 del _DASHES[ord("ー")]
 _SPACES = re.compile(r"\s+")
+# Most lines have no dash look-alike and no spacing to fold: these cheap searches let
+# fold skip str.translate (a dict look-up per character) and the re-spacing.
+_HAS_DASH = re.compile("[" + "".join(map(chr, _DASHES)) + "]")
+_UNUSUAL_SPACE = re.compile(r"[^\S ]| {2}")  # any whitespace but a lone " "
 
 
 def fold(text: str) -> str:
@@ -32,5 +36,9 @@ def fold(text: str) -> str:
 
 def fold_nfkc(text: str) -> str:
     """`fold` of text that is already in NFKC form (saves normalising it a second time)."""
-    text = _SPACES.sub(" ", text.translate(_DASHES).casefold()).strip()
-    return text.rstrip("。.").strip()
+    if _HAS_DASH.search(text):
+        text = text.translate(_DASHES)
+    text = text.casefold()
+    if _UNUSUAL_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
+    return text.strip().rstrip("。.").strip()

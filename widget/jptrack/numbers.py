@@ -220,8 +220,11 @@ def _jp_info(raw: str) -> dict:
 # 3-3-3 grouping or anywhere between digits), two letters. Fixed-size, so no backtracking.
 _FIND_S10 = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}) ?(\d(?: ?\d){8}) ?([A-Za-z]{2})(?![A-Za-z0-9])")
 # Japan Post domestic: printed forms, or a bare 11/12-digit run not starting with 0 (phones do).
+# The pattern starts with a plain \d (the checks on the character before it and on the
+# leading 1-9 come right after, as look-behinds) so the regex engine skips straight to
+# digits instead of trying every position of the paste.
 _FIND_JP = re.compile(
-    r"(?<![\d\-/:.])(\d{4}-\d{4}-\d{4}|\d{3}-\d{2}-\d{5}-\d|[1-9]\d{10,11})(?![\d\-/:.])")
+    r"(\d(?<![\d\-/:.]\d)(?:\d{3}-\d{4}-\d{4}|\d{2}-\d{2}-\d{5}-\d|(?<=[1-9])\d{10,11}))(?![\d\-/:.])")
 
 
 def find(text) -> list[dict]:
@@ -237,7 +240,8 @@ def find(text) -> list[dict]:
         if m.group(1) != m.group(1).upper() and m.group(1) != m.group(1).lower():
             continue  # 'Ab 123…' is prose
         number = indicator + digits + country
-        found.setdefault(number, (m.start(), info(number)))
+        if number not in found:  # the first sighting counts; describe each number once
+            found[number] = (m.start(), info(number))
     for m in _FIND_JP.finditer(text):
         raw = m.group(1)
         number = raw.replace("-", "")
@@ -246,7 +250,8 @@ def find(text) -> list[dict]:
             # phone number), and never when it reads as a compact date-time.
             if not is_valid(number) or _looks_like_datetime(number):
                 continue
-        found.setdefault(number, (m.start(), info(number)))
+        if number not in found:
+            found[number] = (m.start(), info(number))
     return [entry for _, entry in sorted(found.values(), key=lambda pair: pair[0])]
 
 

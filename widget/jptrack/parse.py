@@ -424,10 +424,12 @@ def location(line: Line, remove: tuple[str, ...] = ()) -> str | None:
     fields = []
     for part in _FIELD_SPLIT.split(text):
         part = part.strip(" .:-()[]·•")
-        words = part.split(" ")
-        while words and words[0].lower() in _LOCATION_FILLER:
-            words.pop(0)
-        part = " ".join(words).strip(" .:-")
+        if part.partition(" ")[0].lower() in _LOCATION_FILLER:  # rare: split only then
+            words = part.split(" ")
+            while words and words[0].lower() in _LOCATION_FILLER:
+                words.pop(0)
+            part = " ".join(words)
+        part = part.strip(" .:-")
         if part and _HAS_WORDCHAR.search(part):
             fields.append(part)
     result = ", ".join(fields)
