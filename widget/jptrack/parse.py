@@ -67,10 +67,21 @@ class Line:
     minutes: int | None = None   # time of day, minutes after midnight
     spans: list = field(default_factory=list)  # (start, end) of date and time in `norm`
     noise: bool = False          # page chrome or a table header
-    date_only: bool = False      # nothing but a date/time (a heading over the next lines)
     # Unresolved pieces of the date, settled by `scan` once the whole paste is read.
     _ambiguous: tuple | None = None   # (a, b, year) of a slash date with the year last
     _yearless: tuple | None = None    # (month, day) of a date without a year
+    _date_only: bool | None = None    # `date_only`, once worked out
+
+    @property
+    def date_only(self) -> bool:
+        """Nothing but a date/time (a heading over the next lines).
+
+        Worked out on first use: only lines that match no wording ask, and most dated lines
+        match one, so most never pay for `_residue`.
+        """
+        if self._date_only is None:
+            self._date_only = self.date is not None and not _residue(self)
+        return self._date_only
 
     @property
     def iso(self) -> str | None:
@@ -226,9 +237,10 @@ def _has_any(text: str, chars: str) -> bool:
 
 
 # (pattern, gate) as for dates: the clock time, 14時05分 / 14시05분, 14h05.
+_CLOCK = re.compile(
+    r"(?<![\d:+.])(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d{1,6})?)?(?: ?([AaPp])\.?[Mm]\.?(?![A-Za-z]))?(?![\d:])")
 _TIMES = [
-    (re.compile(r"(?<![\d:+.])(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d{1,6})?)?(?: ?([AaPp])\.?[Mm]\.?(?![A-Za-z]))?(?![\d:])"),
-     ":"),
+    (_CLOCK, ":"),
     (re.compile(r"(?<!\d)(\d{1,2}) ?[時시] ?(\d{1,2}) ?[分분]"), "時시"),
     (re.compile(r"(?<![\d:])(\d{1,2})h(\d{2})(?!\d)"), "h"),
 ]
@@ -287,14 +299,16 @@ def _find_date(norm: str, line: Line) -> None:
 
 
 def _find_time(norm: str, line: Line) -> None:
+    spans = line.spans
     for pattern, gate in _TIMES:
         if not _has_any(norm, gate):
             continue
         for m in pattern.finditer(norm):
-            if any(s <= m.start() < e for s, e in line.spans):
+            start = m.start()
+            if spans and any(s <= start < e for s, e in spans):
                 continue
             hour, minute = int(m.group(1)), int(m.group(2))
-            ampm = m.group(3) if pattern is _TIMES[0][0] else None
+            ampm = m.group(3) if pattern is _CLOCK else None
             if ampm:
                 if not 1 <= hour <= 12:
                     continue
@@ -345,7 +359,6 @@ def scan(text, *, dayfirst: bool | None = None, year: int | None = None,
         lines.append(line)
     _settle_dates(lines, dayfirst, year, today)
     for line in lines:
-        line.date_only = (line.date is not None and not _residue(line))
         if line.date is None and line.minutes is None:
             line.noise = _is_noise(line.folded)
     return lines
