@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import logging
 import posixpath
 import re
 from pathlib import Path
@@ -24,6 +25,12 @@ from typing import TYPE_CHECKING
 
 import _catalog
 import jinja2
+
+try:
+    from mkdocs.plugins import event_priority
+except ImportError:        # the render_* functions, used without MkDocs
+    def event_priority(priority):
+        return lambda fn: fn
 
 if TYPE_CHECKING:
     from jptrack.catalog import Catalog, Stage
@@ -83,13 +90,12 @@ def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, file
 # Markdown of one stage page.
 def render_stage(stage: Stage, catalog: Catalog) -> str:
     order = {s.id: i for i, s in enumerate(catalog.sources)}
-    anchors = _Anchors()
-    shown = [_Shown(w, catalog.source(w.source).name, anchors.add(w.text, w.lang)) for w in stage.wordings]
+    shown, codes = _headings(stage, catalog)
     return _env().get_template("stage.md.j2").render(
         stage=stage,
         boost=STAGE_BOOST,
         japan_post=[w for w in shown if w.source == "japan-post"],
-        upu=[_Code(u.code, u.text, anchors.add(u.code, "en")) for u in stage.upu],
+        upu=codes,
         upu_wordings=[w for w in shown if w.source == "upu"],
         others=sorted((w for w in shown if w.source not in ("japan-post", "upu")),
                       key=lambda w: order.get(w.source, len(order))),
@@ -97,6 +103,45 @@ def render_stage(stage: Stage, catalog: Catalog) -> str:
         windows=[(catalog.service(service), window) for service, window in stage.silence],
         next=[catalog.stage(s) for s in stage.next],
     )
+
+
+# Search boost of each status heading's section, by its location in the search index
+# ("stages/<id>/#<anchor>"). Material's search scores a section by the query words in its
+# heading (title boost 1000) and ranks a page by its best section, but it gives the page's own
+# entry a bonus and matches every query word as a prefix ("in" also matches "international").
+# So a short status ("In Customs") lost to another stage whose title merely shares a prefix,
+# and a status whose words are all inside a longer one ("Votre colis est livré") tied with it.
+# Each status heading's section is therefore boosted above the rest of its page, plus a small
+# share for short headings (the length normalisation Material's lunr setup turns off, b=0), so
+# the heading that *is* the pasted text wins a tie. A UPU code's heading counts as one word:
+# the code is what people paste.
+def wording_boosts(catalog: Catalog, separator: str) -> dict[str, float]:
+    split = re.compile(separator)
+    boosts = {}
+    for stage in catalog:
+        shown, codes = _headings(stage, catalog)
+        for text, anchor in [(w.text, w.anchor) for w in shown] + [(c.code, c.anchor) for c in codes]:
+            words = len([t for t in split.split(text) if t]) or 1
+            boosts[f"stages/{stage.id}/#{anchor}"] = WORDING_BOOST * (1 + SHORT_HEADING_BOOST / words)
+    return boosts
+
+
+# Set those boosts in the search index the search plugin has just written (hence the low
+# priority: after the plugin's own on_post_build).
+@event_priority(-100)
+def on_post_build(*, config: MkDocsConfig) -> None:
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.is_file():     # search plugin disabled
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    boosts = wording_boosts(_catalog.load(config), index["config"]["separator"])
+    for doc in index["docs"]:
+        if doc["location"] in boosts:
+            doc["boost"] = round(boosts.pop(doc["location"]), 4)
+    if boosts:   # a heading's anchor or the index format changed: --strict stops on this
+        logging.getLogger("mkdocs.hooks.stages").warning(
+            "search: no index entry for status heading(s) %s", ", ".join(sorted(boosts)))
+    path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
 
 
 # Markdown list of the journey stages in order, then the exceptions; `link(stage)` gives each href.
@@ -179,6 +224,14 @@ def _language(code: str) -> str:
     return LANGUAGES.get(code, code)
 
 
+# The status headings of one stage page: its wordings (as _Shown) and its UPU codes (as
+# _Code), each with the heading anchor the page uses.
+def _headings(stage: Stage, catalog: Catalog) -> tuple[list[_Shown], list[_Code]]:
+    anchors = _Anchors()
+    shown = [_Shown(w, catalog.source(w.source).name, anchors.add(w.text, w.lang)) for w in stage.wordings]
+    return shown, [_Code(u.code, u.text, anchors.add(u.code, "en")) for u in stage.upu]
+
+
 # A wording with its source's display name and its heading's anchor.
 class _Shown:
     def __init__(self, wording, source_name: str, anchor: str):
@@ -219,6 +272,12 @@ STATUSES_PAGE = "statuses.md"
 
 # Search boost for stage pages, so they rank above pages that only mention a status.
 STAGE_BOOST = 2
+# ... and for the section under each status heading (wording_boosts). Measured over every
+# wording in stages.yaml (tests/browser/test_search.py): all first for 2.5 to 3.2 with a short-
+# heading share from 0.01 to 0.2; 3.5 puts "Held in Customs" on import-customs first; 2 (the
+# page's boost, i.e. no section boost) leaves 4 statuses second or third.
+WORDING_BOOST = 3
+SHORT_HEADING_BOOST = 0.1
 
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]]")
 
