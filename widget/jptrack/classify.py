@@ -45,6 +45,7 @@ from __future__ import annotations
 import bisect
 import gc
 import re
+import unicodedata
 from contextlib import contextmanager
 from datetime import date
 
@@ -204,13 +205,16 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None) -> dict:
     _apply_headings(events, headers)
     newest_first = _newest_first(events, m)
     ordered = _chronological(events, m, newest_first)
-    numbers = _numbers.find(text)
+    # Normalise the whole paste once: numbers.find and the service-word search normalise
+    # their input again, but NFKC text passes the normaliser's quick check almost free.
+    normalized = unicodedata.normalize("NFKC", text)
+    numbers = _numbers.find(normalized)
     _resolve_sides(ordered, m, numbers)
 
     recognised = [e for e in ordered if e.stage]
     current = recognised[-1] if recognised else None
     stage = catalog.stage(current.stage) if current else None
-    service, assumed = choose_service(catalog, stage, numbers=numbers, texts=[text] if stage else ())
+    service, assumed = choose_service(catalog, stage, numbers=numbers, texts=[normalized] if stage else ())
     last = current.date if current else None
     if current and last is None:
         last = _placed_date(current, ordered)

@@ -83,8 +83,12 @@ def _slowest(stage, services: list[str]) -> str | None:
         return None
     if stage is None or not stage.silence:
         return services[-1]
-    return max(services, key=lambda s: (stage.window(s).act_after_days if stage.window(s) else -1,
-                                        services.index(s)))
+
+    def act_after(service: str) -> int:
+        window = stage.window(service)  # parses the catalog's durations: ask once
+        return window.act_after_days if window else -1
+
+    return max(services, key=lambda s: (act_after(s), services.index(s)))
 
 
 def verdict(catalog, stage, last_event: date | None, *, service: str | None = None,
