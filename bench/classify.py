@@ -39,6 +39,9 @@ CPYTHON_SIZES = ((30, 200), (1_000, 20), (10_000, 5), (100_000, 3))
 PYODIDE_SIZES = ((30, 50), (1_000, 5), (10_000, 3))
 
 
+SPLITLINES = "str.splitlines()"
+
+
 def pool_lines(pastes: Path = PASTES) -> list[str]:
     """Real fixture lines (Japan Post EN/JA, aggregators, destination posts)."""
     pool = []
@@ -61,31 +64,42 @@ def measure(packages: list[str], catalog_json: str, pool: list[str], sizes) -> d
         check("warm up", catalog)  # builds the matcher once, as the widget does on first use
         checks[name] = (check, catalog)
     rows = {name: [] for name in packages}
+    rows[SPLITLINES] = []
     for lines, repeat in sizes:
         text = paste(pool, lines)
         best = dict.fromkeys(packages, float("inf"))
+        best[SPLITLINES] = min(_timed(text.splitlines) for _ in range(max(repeat, 20)))
         for _ in range(repeat):
             for name, (check, catalog) in checks.items():
                 gc.collect()  # start each run with no garbage left by the other package's run
                 t0 = time.perf_counter()
                 check(text, catalog, today=TODAY, max_chars=None)
                 best[name] = min(best[name], time.perf_counter() - t0)
-        for name in packages:
+        for name in rows:
             rows[name].append((lines, len(text), best[name]))
     return rows
 
 
+def _timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
 def table(title: str, rows: dict) -> str:
-    """Side-by-side table: ms and µs per line for each package, and the speed-up."""
+    """Side-by-side table: ms and µs per line for each package, its ratio to a bare
+    str.splitlines() pass over the same text, and the speed-up when comparing two packages."""
+    split = rows.pop(SPLITLINES)
     names = list(rows)
-    head = f"{'lines':>8} {'chars':>10}" + "".join(f" {n + ' ms':>14} {'µs/line':>8}" for n in names)
+    head = f"{'lines':>8} {'chars':>10} {'splitlines ms':>14}" + "".join(
+        f" {n + ' ms':>14} {'µs/line':>8} {'/split':>7}" for n in names)
     if len(names) == 2:
         head += f" {'speed-up':>9}"
     out = [title, head]
-    for i, (lines, chars, _) in enumerate(rows[names[0]]):
-        row = f"{lines:>8,} {chars:>10,}"
+    for i, (lines, chars, split_time) in enumerate(split):
+        row = f"{lines:>8,} {chars:>10,} {split_time * 1e3:>14.3f}"
         times = [rows[n][i][2] for n in names]
-        row += "".join(f" {t * 1e3:>14.3f} {t / lines * 1e6:>8.2f}" for t in times)
+        row += "".join(f" {t * 1e3:>14.3f} {t / lines * 1e6:>8.2f} {t / split_time:>6.0f}x" for t in times)
         if len(names) == 2:
             row += f" {times[0] / times[1]:>8.2f}x"
         out.append(row)
