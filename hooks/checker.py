@@ -16,6 +16,29 @@ for a long time):
     assets/checker/checker-<hash>.js     page module (widget/web/checker.js + asset names)
     assets/checker/worker-<hash>.js      module worker (widget/web/worker.js)
     assets/checker/checker-<hash>.css    styles (on every page via extra_css; small)
+    assets/checker/stdlib-<hash>.zip     trimmed standard library, precompiled .pyc, stored
+    assets/checker/snapshot-<hash>.bin   memory snapshot: Python started on that stdlib with
+                                         the checker imported and the catalog loaded
+
+Fast start. The worker restores the snapshot (`loadPyodide({_loadSnapshot})`) with the
+trimmed stdlib as `stdLibURL` instead of starting Python and importing the checker; that
+is several times faster than a bare `loadPyodide()`. Both files are made here, at build
+time, by Node (widget/web/prebuild/make_stdlib.mjs, make_snapshot.mjs) from the pinned
+node_modules/pyodide, deterministically, and cached in .cache/checker/<key>/ by the hash
+of every input (Pyodide version + build id, its stdlib zip, the jptrack archive, the
+catalog, the build scripts), so a rebuild with unchanged inputs costs nothing. A snapshot
+only fits the exact Pyodide build and stdlib zip it was made with: the page carries the
+expected build id and both hashed names together, the worker checks the snapshot header
+before using it, and falls back to a plain load (full stdlib, archive + catalog) on any
+mismatch, HTTP error, restore error or a module missing from the trimmed stdlib.
+
+Serving (a static host's job; the test and bench servers do the same):
+  * Cache-Control: public, max-age=31536000, immutable   for assets/pyodide/<version>/ and
+    assets/checker/*-<hash>.*  (every name there changes when its content does)
+  * compression (gzip or brotli) for .wasm, .zip, .bin, .mjs, .js, .json: the snapshot is
+    31 MB raw and ~4.7 MB gzipped; the .pyc in the stdlib zip are stored uncompressed so
+    the HTTP layer compresses them well (4.3 MB raw, ~1.6 MB gzipped).
+  * application/wasm for .wasm (streaming compile).
 """
 
 from __future__ import annotations
@@ -24,7 +47,12 @@ import hashlib
 import html
 import io
 import json
+import os
 import re
+import shutil
+import subprocess
+import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +72,8 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
 ASSETS = "assets/checker"
 # Fixed timestamp for every zip entry, so the archive (and its hash) only changes with the code.
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+CACHE = ".cache/checker"
+CACHE_KEEP = 4                      # newest cache entries kept
 
 
 @dataclass
@@ -74,12 +104,20 @@ def on_config(config):
 
     package = root / "widget" / "jptrack"
     build.max_chars = _max_chars()
-    archive = _hashed("jptrack", "zip", _zip_package(package))
-    stages = _hashed("stages", "json", catalog.to_json().encode("utf-8"))
     web = root / "widget" / "web"
+    archive = _hashed("jptrack", "zip", _zip_package(package, extra={"jptrack_web.py": web / "jptrack_web.py"}))
+    stages = _hashed("stages", "json", catalog.to_json().encode("utf-8"))
     worker = _hashed("worker", "js", _read(web / "worker.js").encode("utf-8"))
+    fast = _fast_start(root, build, archive[1], stages[1])
+    stdlib_name = f"stdlib-{fast['stdlib_sha'][:12]}.zip"
+    snapshot_name = f"snapshot-{hashlib.sha256((fast['snapshot_sha'] + fast['stdlib_sha']).encode()).hexdigest()[:12]}.bin"
+    build.files[f"{ASSETS}/{stdlib_name}"] = fast["dir"] / "stdlib.zip"
+    build.files[f"{ASSETS}/{snapshot_name}"] = fast["dir"] / "snapshot.bin"
     names = {"worker": worker[0], "archive": archive[0], "catalog": stages[0],
-             "pyodide": f"../pyodide/{build.version}/"}
+             "pyodide": f"../pyodide/{build.version}/",
+             "stdlib": stdlib_name, "stdlibBytes": (fast["dir"] / "stdlib.zip").stat().st_size,
+             "snapshot": snapshot_name, "buildId": fast["build_id"],
+             "lockInfo": fast["lock_info"]}
     module = _read(web / "checker.js").replace(
         "const ASSETS = {};", "const ASSETS = " + json.dumps(names, sort_keys=True) + ";", 1)
     if "const ASSETS = {};" in module or names["worker"] not in module:
@@ -165,7 +203,7 @@ def _heading_level(before: str) -> int:
 
 
 # A deterministic zip of the package: sorted names, fixed timestamps, fixed permissions.
-def _zip_package(package: Path) -> bytes:
+def _zip_package(package: Path, extra: dict[str, Path] | None = None) -> bytes:
     sources = sorted(package.glob("*.py"))
     if not any(p.name == "__init__.py" for p in sources):
         raise PluginError(f"{package}: no __init__.py, nothing for the checker to import")
@@ -176,7 +214,87 @@ def _zip_package(package: Path) -> bytes:
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes())
+        for name, path in sorted((extra or {}).items()):
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, _read(path).encode("utf-8"))
     return buffer.getvalue()
+
+
+# Pyodide's build id (a snapshot only restores into the very same build).
+def _build_id(pyodide_dir: Path) -> str:
+    match = re.search(r'BUILD_ID:"([0-9a-f]{64})"', (pyodide_dir / "pyodide.mjs").read_text(encoding="utf-8"))
+    if not match:
+        raise PluginError(f"{pyodide_dir / 'pyodide.mjs'}: no BUILD_ID found; is this a Pyodide release? "
+                          f"Run `npm ci`.")
+    return match.group(1)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# The trimmed stdlib and the memory snapshot, made by Node from the pinned Pyodide, cached
+# by the hash of every input. Returns {dir, stdlib_sha, snapshot_sha, build_id, lock_info}.
+def _fast_start(root: Path, build: _Build, archive: bytes, catalog: bytes) -> dict:
+    pyodide_dir = build.pyodide_dir
+    build_id = _build_id(pyodide_dir)
+    lock_info = json.loads((pyodide_dir / "pyodide-lock.json").read_text(encoding="utf-8"))["info"]
+    scripts = root / "widget" / "web" / "prebuild"
+    script_files = sorted(scripts.glob("*.mjs"))
+    if not script_files:
+        raise PluginError(f"{scripts}: the checker's Node build scripts are missing")
+    key = _sha("\n".join([
+        "v1", build.version, build_id, _sha((pyodide_dir / "python_stdlib.zip").read_bytes()),
+        _sha(archive), _sha(catalog), *(f"{p.name}:{_sha(p.read_bytes())}" for p in script_files),
+    ]).encode())[:20]
+    cache = root / CACHE
+    folder = cache / key
+    manifest = folder / "manifest.json"
+    if manifest.is_file():
+        os.utime(folder)
+        return {**json.loads(manifest.read_text(encoding="utf-8")), "dir": folder}
+    node = shutil.which("node")
+    if not node:
+        raise PluginError("The checker's build needs Node.js (`node`) to make the Pyodide snapshot; "
+                          "install Node 20+ and run `npm ci`.")
+    cache.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=cache))
+    try:
+        (work / "jptrack.zip").write_bytes(archive)
+        (work / "stages.json").write_bytes(catalog)
+        env = {**os.environ, "PYTHONHASHSEED": "0", "TZ": "UTC"}
+        for script, args in (
+                ("make_stdlib.mjs", ["stdlib.zip"]),
+                ("make_snapshot.mjs", ["stdlib.zip", "snapshot.bin"])):
+            command = [node, str(scripts / script), str(pyodide_dir), "jptrack.zip", "stages.json", *args]
+            run = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=600)
+            if run.returncode != 0:
+                raise PluginError(f"The checker's snapshot build failed in {script} (exit {run.returncode}):\n"
+                                  f"{(run.stderr or run.stdout)[-3000:]}")
+        stdlib, snapshot = (work / "stdlib.zip").read_bytes(), (work / "snapshot.bin").read_bytes()
+        if snapshot[:4] != (0x706e7300).to_bytes(4, "little"):
+            raise PluginError(f"{script}: the snapshot has no Pyodide snapshot header")
+        data = {"stdlib_sha": _sha(stdlib), "snapshot_sha": _sha(snapshot), "build_id": build_id,
+                "lock_info": lock_info, "seconds": round(time.perf_counter() - started, 1)}
+        for name in ("jptrack.zip", "stages.json"):
+            (work / name).unlink()
+        (work / "manifest.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+        try:
+            work.rename(folder)
+        except OSError:        # another build made it meanwhile
+            shutil.rmtree(work, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    log.info(f"checker: made the stdlib and snapshot in {data['seconds']} s (cached in {folder})")
+    entries = sorted((p for p in cache.iterdir() if p.is_dir() and "." not in p.name),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[CACHE_KEEP:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return {**json.loads((folder / "manifest.json").read_text(encoding="utf-8")), "dir": folder}
 
 
 # ("name-<hash>.ext", content): the name changes whenever the content does.
@@ -213,6 +331,6 @@ def _widget_html(*, script: str, statuses: str, max_chars: int, level: int) -> s
         f'<div class="jptrack__result" data-jptrack-result></div>\n'
         f'<p class="jptrack__fallback" data-jptrack-fallback>The checker needs this site to be served over '
         f'http(s); open the <a href="{e(statuses)}">all-statuses page</a> to look up a status.</p>\n'
-        f'<script type="module" src="{e(script)}"></script>\n'
+        f'<script type="module" async src="{e(script)}"></script>\n'
         f'</div>'
     )

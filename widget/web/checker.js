@@ -5,7 +5,9 @@
 // never into a URL, storage or a request.
 //
 // Test and tuning knobs (all optional): on the widget root `data-load-timeout` (ms) and
-// `data-today` (YYYY-MM-DD); or window.jptrackConfig = {loadTimeout, today, idle: false}.
+// `data-today` (YYYY-MM-DD); or window.jptrackConfig = {loadTimeout, today, idle: false,
+// snapshot: false (plain load only)}. After loading, the root's data-engine says which
+// start was used ("snapshot" or "plain") and data-engine-fallback why not the snapshot.
 "use strict";
 
 // Filled in by hooks/checker.py at build time: names relative to this file.
@@ -74,6 +76,12 @@ const engine = {
           clearTimeout(timer);
           this.state = "ready";
           this.loadMs = data.ms;
+          this.mode = data.mode;                 // "snapshot" or "plain" (fallback)
+          this.fallback = data.fallback || "";
+          // The worker's milestones on the page's timeline (bench/widget.py reads them).
+          for (const [name, at] of Object.entries(data.marks || {})) {
+            try { performance.mark(`jptrack:${name}`, { startTime: at - performance.timeOrigin }); } catch { /* old browsers */ }
+          }
           this.notify();
           resolve(worker);
         } else if (data.type === "failed") {
@@ -86,11 +94,17 @@ const engine = {
           else request.reject(new Error(data.message));
         }
       };
+      const fast = config().snapshot !== false && ASSETS.snapshot;
       worker.postMessage({
         type: "init",
         pyodide: new URL(ASSETS.pyodide, HERE).href,
         archive: new URL(ASSETS.archive, HERE).href,
         catalog: new URL(ASSETS.catalog, HERE).href,
+        snapshot: fast ? new URL(ASSETS.snapshot, HERE).href : null,
+        stdlib: fast ? new URL(ASSETS.stdlib, HERE).href : null,
+        stdlibBytes: ASSETS.stdlibBytes || null,
+        buildId: ASSETS.buildId || null,
+        lockInfo: ASSETS.lockInfo || null,
       });
     });
     this.ready.catch(() => {});
@@ -128,8 +142,10 @@ const engine = {
 
   notify() {
     for (const root of [...this.views]) {
-      if (!root.isConnected) this.views.delete(root);
-      else showEngineState(root);
+      if (!root.isConnected) { this.views.delete(root); continue; }
+      if (this.mode) root.dataset.engine = this.mode;
+      if (this.fallback) root.dataset.engineFallback = this.fallback;
+      showEngineState(root);
     }
   },
 };
@@ -238,7 +254,7 @@ async function run(root, { onPaste = false } = {}) {
     setStatus(root, `${data.message} Paste the tracking history of one parcel only.`);
     return;
   }
-  renderResult(root, data.result, text);
+  renderResult(root, data.result, text, data.view || {});
   root.dataset.state = "result";
   root.dataset.lastMs = String(Math.round((performance.now() - started) * 10) / 10);
   root.dataset.workerMs = String(Math.round(reply.ms * 10) / 10);   // Python's share
@@ -321,7 +337,7 @@ function stageLink(url, text) {
   return el("a", { href: new URL(url, SITE_ROOT).href }, text);
 }
 
-function renderResult(root, result, text) {
+function renderResult(root, result, text, view) {
   const current = result.current;
   const verdict = result.verdict || {};
   const level = Math.min(Math.max(Number(root.dataset.headingLevel) || 2, 2), 5);
@@ -356,10 +372,10 @@ function renderResult(root, result, text) {
     card.append(el("ul", { class: "jptrack__numbers" }, ...numbers.map(renderNumber)));
   }
 
-  card.append(...renderTimeline(result, text, sub));
+  card.append(...renderTimeline(result, text, sub, view));
 
   const copy = el("button", { type: "button", class: "md-button jptrack__copy" }, "Copy summary");
-  copy.addEventListener("click", () => copySummary(root, result));
+  copy.addEventListener("click", () => copySummary(root, result, view));
   card.append(el("p", { class: "jptrack__tools" }, copy));
   root.querySelector("[data-jptrack-result]").replaceChildren(card);
 }
@@ -400,8 +416,11 @@ function renderNumber(n) {
   return item;
 }
 
-function renderTimeline(result, text, sub) {
+// The worker already cut events and unrecognised lines to what is shown (view has the
+// totals), so a 10,000-line paste costs the main thread no more than a 200-line one.
+function renderTimeline(result, text, sub, view) {
   const events = result.events || [];
+  const eventsTotal = view.events_total != null ? view.events_total : events.length;
   const out = [];
   if (events.length) {
     out.push(el(sub, {}, "Your tracking history"));
@@ -420,28 +439,48 @@ function renderTimeline(result, text, sub) {
       list.append(item);
     }
     out.push(list);
-    if (events.length > MAX_TIMELINE) {
-      out.push(el("p", { class: "jptrack__more" }, `…and ${events.length - MAX_TIMELINE} more events, not shown.`));
+    const shown = Math.min(events.length, MAX_TIMELINE);
+    if (eventsTotal > shown) {
+      out.push(el("p", { class: "jptrack__more" }, `…and ${eventsTotal - shown} more events, not shown.`));
     }
   }
   const inEvents = new Set(events.map((e) => e.line));
   const unknown = (result.unrecognised || []).filter((line) => !inEvents.has(line));
+  const unknownTotal = view.unrecognised_total != null ? view.unrecognised_total : unknown.length;
   if (unknown.length) {
-    const lines = text.split(/\r\n|\r|\n/);
+    const lines = linesOf(text, unknown.slice(0, MAX_UNRECOGNISED));
     out.push(el(sub, {}, "Lines not recognised"));
     const list = el("ul", { class: "jptrack__unknown" });
     for (const n of unknown.slice(0, MAX_UNRECOGNISED)) {
       list.append(el("li", {}, el("span", { class: "jptrack__line" }, `Line ${n}: `), (lines[n - 1] || "").slice(0, 300)));
     }
     out.push(list);
-    if (unknown.length > MAX_UNRECOGNISED) {
-      out.push(el("p", { class: "jptrack__more" }, `…and ${unknown.length - MAX_UNRECOGNISED} more lines.`));
+    const shown = Math.min(unknown.length, MAX_UNRECOGNISED);
+    if (unknownTotal > shown) {
+      out.push(el("p", { class: "jptrack__more" }, `…and ${unknownTotal - shown} more lines.`));
     }
   }
   return out;
 }
 
-async function copySummary(root, result) {
+// Lines n (1-based) of text, without splitting a 5 MB paste into a million strings.
+function linesOf(text, numbers) {
+  const wanted = new Set(numbers);
+  const last = Math.max(0, ...numbers);
+  const out = [];
+  const pattern = /\r\n|\r|\n/g;
+  let start = 0;
+  for (let n = 1; n <= last; n++) {
+    const match = pattern.exec(text);
+    const end = match ? match.index : text.length;
+    if (wanted.has(n)) out[n - 1] = text.slice(start, Math.min(end, start + 300));
+    if (!match) break;
+    start = pattern.lastIndex;
+  }
+  return out;
+}
+
+async function copySummary(root, result, view = {}) {
   const lines = [];
   const current = result.current;
   if (current) {
@@ -454,7 +493,7 @@ async function copySummary(root, result) {
   for (const n of result.tracking_numbers || []) {
     lines.push(`Tracking number: ${n.number} (${n.valid ? "valid" : "probably mistyped"})`);
   }
-  const last = (result.events || []).filter((e) => e.stage).pop();
+  const last = view.last_recognised || (result.events || []).filter((e) => e.stage).pop();
   if (last) lines.push(`Last event: ${last.time ? formatTime(last.time) + " " : ""}${last.text}`);
   const summary = lines.filter(Boolean).join("\n");
   try {
@@ -497,7 +536,14 @@ function serviceName(id) {
 // Start
 // ---------------------------------------------------------------------------
 
+// The module is async (it runs as soon as it arrives, often before Material's bundle at
+// the end of the body), so follow instant navigation once Material's document$ exists.
 bindAll();
-if (window.document$ && typeof window.document$.subscribe === "function") {
-  window.document$.subscribe(() => bindAll());
+function follow() {
+  bindAll();
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(() => bindAll());
+  }
 }
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", follow, { once: true });
+else follow();

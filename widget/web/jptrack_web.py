@@ -1,0 +1,62 @@
+"""The checker's entry point inside Pyodide. hooks/checker.py adds this file to the jptrack
+archive; the worker (plain load) and the build-time memory snapshot both import it, so the
+two start paths run the very same code.
+
+    load(path)          read the catalog JSON (a file, so no JS proxy ends up in a snapshot)
+    run(text, today)    -> JSON string for the page (see widget/web/worker.js)
+
+The page renders at most MAX_EVENTS events and MAX_UNRECOGNISED unrecognised lines, so the
+result is cut to that here, in the worker: a 10,000-line paste then sends a few kB to the
+main thread instead of megabytes to JSON.parse there.
+"""
+
+import importlib
+import json
+import pkgutil
+from datetime import date
+
+import jptrack
+import jptrack.catalog
+import jptrack.classify
+
+# Every module of the package (but its command line), imported up front: after a snapshot
+# restore the package's files are not on the (fresh) file system, so a lazy import later
+# would fail (the worker would then fall back to a plain load).
+for _module in pkgutil.iter_modules(jptrack.__path__):
+    if _module.name not in ("cli", "__main__"):
+        importlib.import_module(f"jptrack.{_module.name}")
+del _module
+
+MAX_EVENTS = 200
+MAX_UNRECOGNISED = 50
+
+_catalog = None
+
+
+def load(path):
+    global _catalog
+    with open(path, encoding="utf-8") as f:
+        _catalog = jptrack.catalog.load_json(f.read())
+    return len(list(_catalog))
+
+
+def _trim(result):
+    events = result.get("events") or []
+    in_events = {e.get("line") for e in events}
+    unknown = [n for n in (result.get("unrecognised") or []) if n not in in_events]
+    recognised = [e for e in events if e.get("stage")]
+    view = {"events_total": len(events), "unrecognised_total": len(unknown),
+            "last_recognised": recognised[-1] if recognised else None}
+    result["events"] = events[:MAX_EVENTS]
+    result["unrecognised"] = unknown[:MAX_UNRECOGNISED]
+    return view
+
+
+def run(text, today):
+    day = date.fromisoformat(today) if today else date.today()
+    try:
+        result = jptrack.classify.check(text, _catalog, today=day)
+    except jptrack.classify.InputTooLong as e:
+        return json.dumps({"ok": False, "kind": "too-long", "message": str(e)})
+    view = _trim(result)
+    return json.dumps({"ok": True, "result": result, "view": view})
