@@ -4,7 +4,8 @@ The browser runs `jptrack.classify.check` from the zip the site build makes; her
 loads the pinned Pyodide (node_modules/pyodide), unpacks that same zip and the catalog
 JSON, and runs every `examples:` vector from stages.yaml plus the realistic histories in
 tests/pyodide/histories.json. Each result must equal CPython's, field for field.
-Pyodide in Node takes a few seconds to load, so it runs once per session.
+Pyodide in Node takes a few seconds to load, so it runs once per session per start: a plain
+load, and the site's fast start (memory snapshot on the trimmed stdlib, hooks/checker.py).
 """
 
 from __future__ import annotations
@@ -52,8 +53,8 @@ def _cases(catalog) -> list[dict]:
     return cases
 
 
-@pytest.fixture(scope="session")
-def parity(catalog, tmp_path_factory):
+@pytest.fixture(scope="session", params=["plain", "snapshot"])
+def parity(catalog, tmp_path_factory, request):
     pytest.importorskip("jptrack.classify")
     node = shutil.which("node")
     if not node:
@@ -62,13 +63,21 @@ def parity(catalog, tmp_path_factory):
         pytest.fail("node_modules/pyodide is missing: run `npm ci`")
     tmp = tmp_path_factory.mktemp("parity")
     hook = _hook()
-    (tmp / "jptrack.zip").write_bytes(hook._zip_package(ROOT / "widget" / "jptrack"))
+    archive = hook._zip_package(ROOT / "widget" / "jptrack",
+                                extra={"jptrack_web.py": ROOT / "widget" / "web" / "jptrack_web.py"})
+    (tmp / "jptrack.zip").write_bytes(archive)
     (tmp / "stages.json").write_text(catalog.to_json(), encoding="utf-8")
     cases = _cases(catalog)
     (tmp / "cases.json").write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")
+    fast = []
+    if request.param == "snapshot":
+        # The site's fast start (same cache as the build): snapshot on the trimmed stdlib.
+        made = hook._fast_start(ROOT, hook._Build(*hook._pyodide(ROOT)), archive,
+                                catalog.to_json().encode("utf-8"))
+        fast = [str(made["dir"] / "snapshot.bin"), str(made["dir"] / "stdlib.zip")]
     run = subprocess.run(
-        [node, str(HERE / "run.mjs"), str(tmp / "jptrack.zip"), str(tmp / "stages.json"), str(tmp / "cases.json")],
-        capture_output=True, text=True, timeout=180, cwd=ROOT)
+        [node, str(HERE / "run.mjs"), str(tmp / "jptrack.zip"), str(tmp / "stages.json"), str(tmp / "cases.json"),
+         *fast], capture_output=True, text=True, timeout=180, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-3000:]
     return cases, json.loads(run.stdout)
 

@@ -1,7 +1,11 @@
 // Run jptrack.classify.check under the pinned Pyodide in Node, on the same files the site
 // serves, and print the results as JSON (one object: {pyodide, python, results: [...]}).
 //
-//   node tests/pyodide/run.mjs ARCHIVE.zip CATALOG.json CASES.json
+//   node tests/pyodide/run.mjs ARCHIVE.zip CATALOG.json CASES.json [SNAPSHOT.bin STDLIB.zip]
+//
+// With SNAPSHOT and STDLIB (the site's fast start, hooks/checker.py): restore the memory
+// snapshot on the trimmed stdlib instead, and use the catalog and modules inside it, so
+// the trimmed stdlib is exercised on every case.
 //
 // ARCHIVE is the zip hooks/checker.py builds from widget/jptrack/*.py, CATALOG is
 // catalog.to_json(), CASES is [{id, text, today}]. tests/test_parity.py builds all three,
@@ -11,27 +15,41 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const [archive, catalog, cases] = process.argv.slice(2);
+const [archive, catalog, cases, snapshot, stdlib] = process.argv.slice(2);
 if (!cases) {
   console.error("usage: node tests/pyodide/run.mjs ARCHIVE.zip CATALOG.json CASES.json");
   process.exit(2);
 }
 
 const { loadPyodide } = await import(resolve(ROOT, "node_modules/pyodide/pyodide.mjs"));
-const pyodide = await loadPyodide({ indexURL: resolve(ROOT, "node_modules/pyodide") + "/" });
+const indexURL = resolve(ROOT, "node_modules/pyodide") + "/";
 const LIB = "/home/pyodide/jptrack-lib";
-pyodide.unpackArchive(new Uint8Array(readFileSync(archive)), "zip", { extractDir: LIB });
-pyodide.FS.writeFile(`${LIB}/stages.json`, readFileSync(catalog, "utf8"), { encoding: "utf8" });
+let pyodide;
+if (snapshot) {
+  const info = JSON.parse(readFileSync(indexURL + "pyodide-lock.json", "utf8")).info;
+  pyodide = await loadPyodide({ indexURL, stdLibURL: resolve(stdlib), packages: [],
+                                lockFileContents: { info, packages: {} },
+                                _loadSnapshot: new Uint8Array(readFileSync(snapshot)) });
+  pyodide.FS.mkdirTree(LIB);
+} else {
+  pyodide = await loadPyodide({ indexURL });
+  pyodide.unpackArchive(new Uint8Array(readFileSync(archive)), "zip", { extractDir: LIB });
+  pyodide.FS.writeFile(`${LIB}/stages.json`, readFileSync(catalog, "utf8"), { encoding: "utf8" });
+}
 pyodide.FS.writeFile(`${LIB}/cases.json`, readFileSync(cases, "utf8"), { encoding: "utf8" });
 
 // The same calls the site's worker makes (widget/web/worker.js).
 const output = pyodide.runPython(`
-import json, sys, platform
+import json, sys
 from datetime import date
-sys.path.insert(0, ${JSON.stringify(LIB)})
-import jptrack.catalog, jptrack.classify
-with open(${JSON.stringify(LIB + "/stages.json")}, encoding="utf-8") as f:
-    catalog = jptrack.catalog.load_json(f.read())
+if ${snapshot ? "True" : "False"}:
+    import jptrack.classify        # already in the snapshot's memory, with the catalog
+    catalog = __jptrack_web._catalog
+else:
+    sys.path.insert(0, ${JSON.stringify(LIB)})
+    import jptrack.catalog, jptrack.classify
+    with open(${JSON.stringify(LIB + "/stages.json")}, encoding="utf-8") as f:
+        catalog = jptrack.catalog.load_json(f.read())
 with open(${JSON.stringify(LIB + "/cases.json")}, encoding="utf-8") as f:
     cases = json.load(f)
 results = []
@@ -42,7 +60,7 @@ for case in cases:
                         "result": jptrack.classify.check(case["text"], catalog, today=today)})
     except ValueError as e:
         results.append({"id": case["id"], "ok": False, "error": type(e).__name__, "message": str(e)})
-json.dumps({"pyodide": ${JSON.stringify(pyodide.version)}, "python": platform.python_version(),
+json.dumps({"pyodide": ${JSON.stringify(pyodide.version)}, "python": ".".join(map(str, sys.version_info[:3])),
             "platform": sys.platform, "results": results}, ensure_ascii=False)
 `);
 process.stdout.write(output);

@@ -1,0 +1,131 @@
+"""The checker's fast start: the memory snapshot and the trimmed stdlib the site build makes.
+
+The worker restores the snapshot when its header carries the pinned Pyodide's build id,
+and must fall back to a plain load (full stdlib, archive + catalog) whenever the snapshot
+or its stdlib is missing, corrupted or made for another build. The root's `data-engine`
+says which start was used. The build must make the same bytes from the same inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+from test_checker import (  # noqa: F401  (fixtures are used by name)
+    HISTORIES, WIDGET, checker_site, checker_url, configure, served_checker_site, shown, submit,
+)
+
+TEXT = HISTORIES["japan-post-en"]["text"]
+
+
+def assets(site):
+    folder = site / "assets" / "checker"
+    snapshot = next(folder.glob("snapshot-*.bin"))
+    stdlib = next(folder.glob("stdlib-*.zip"))
+    return snapshot, stdlib
+
+
+def check_and_engine(page, url):
+    configure(page)
+    page.goto(url + "check/")
+    assert submit(page, TEXT) == "result"
+    assert shown(page)["stage"]
+    return (page.get_attribute(WIDGET, "data-engine"), page.get_attribute(WIDGET, "data-engine-fallback"))
+
+
+def test_site_ships_a_snapshot_for_the_pinned_build(checker_site):
+    snapshot, stdlib = assets(checker_site)
+    head = snapshot.read_bytes()[:48]
+    assert int.from_bytes(head[:4], "little") == 0x706E7300
+    build_id = re.search(r'BUILD_ID:"([0-9a-f]{64})"',
+                         (ROOT / "node_modules/pyodide/pyodide.mjs").read_text()).group(1)
+    words = [int.from_bytes(head[i:i + 4], "little") for i in range(16, 48, 4)]
+    assert "".join(f"{w:08x}" for w in words) == build_id
+    script = next((checker_site / "assets" / "checker").glob("checker-*.js")).read_text()
+    assert snapshot.name in script and stdlib.name in script and build_id in script
+
+
+def test_restores_the_snapshot(page, checker_url):
+    assert check_and_engine(page, checker_url) == ("snapshot", None)
+
+
+def test_plain_load_when_asked(page, checker_url):
+    configure(page, snapshot=False)
+    page.goto(checker_url + "check/")
+    assert submit(page, TEXT) == "result"
+    assert page.get_attribute(WIDGET, "data-engine") == "plain"
+
+
+def _corrupt_build_id(data: bytes) -> bytes:
+    return data[:20] + bytes([data[20] ^ 0xFF]) + data[21:]
+
+
+@pytest.mark.parametrize("fault", ["404", "500", "garbage", "other-build", "truncated"])
+def test_falls_back_when_the_snapshot_is_bad(page, checker_url, checker_site, fault):
+    snapshot, _ = assets(checker_site)
+    data = snapshot.read_bytes()
+    body = {"garbage": b"\x00not a snapshot" * 4096, "other-build": _corrupt_build_id(data),
+            "truncated": data[: len(data) // 3]}.get(fault)
+    status = {"404": 404, "500": 500}.get(fault, 200)
+
+    def handle(route):
+        if body is None:
+            route.fulfill(status=status, body="nope")
+        else:
+            route.fulfill(status=200, body=body, headers={"Content-Type": "application/octet-stream"})
+
+    page.route("**/assets/checker/snapshot-*.bin", handle)
+    engine, reason = check_and_engine(page, checker_url)
+    assert engine == "plain", reason
+    assert reason
+
+
+def test_falls_back_when_the_trimmed_stdlib_is_missing(page, checker_url):
+    page.route("**/assets/checker/stdlib-*.zip", lambda route: route.fulfill(status=404, body="nope"))
+    engine, reason = check_and_engine(page, checker_url)
+    assert engine == "plain"
+
+
+def test_same_answers_from_snapshot_and_plain_load(browser, checker_url):
+    answers = {}
+    for snapshot in (True, False):
+        context = browser.new_context()
+        page = context.new_page()
+        configure(page, snapshot=snapshot)
+        page.goto(checker_url + "check/")
+        answers[snapshot] = []
+        for name, history in HISTORIES.items():
+            page.evaluate(f"document.querySelector('{WIDGET}').dataset.today = {json.dumps(history.get('today') or '2026-10-01')}")
+            assert submit(page, history["text"]) == "result"
+            answers[snapshot].append((name, shown(page)))
+        context.close()
+    assert answers[True] == answers[False]
+
+
+@pytest.mark.pyodide   # slow: two Node runs (~25 s)
+def test_build_makes_the_same_bytes_again(checker_site, tmp_path):
+    """Make the stdlib and snapshot again from the site's own archive and catalog, in a fresh
+    folder: the bytes must equal what the site build (or its cache) produced."""
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed")
+    folder = checker_site / "assets" / "checker"
+    snapshot, stdlib = assets(checker_site)
+    archive = next(folder.glob("jptrack-*.zip"))
+    catalog = next(folder.glob("stages-*.json"))
+    scripts = ROOT / "widget" / "web" / "prebuild"
+    pyodide = ROOT / "node_modules" / "pyodide"
+    for script, extra in (("make_stdlib.mjs", ["stdlib.zip"]), ("make_snapshot.mjs", ["stdlib.zip", "snapshot.bin"])):
+        run = subprocess.run([node, str(scripts / script), str(pyodide), str(archive), str(catalog), *extra],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                             env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "TZ": "UTC"})
+        assert run.returncode == 0, run.stderr[-2000:]
+    sha = lambda p: hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
+    assert sha(tmp_path / "stdlib.zip") == sha(stdlib)
+    assert sha(tmp_path / "snapshot.bin") == sha(snapshot)
