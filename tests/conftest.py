@@ -83,10 +83,20 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class SiteServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # Browsers drop responses they no longer need (the checker cancels Pyodide's own
+        # wasm download once it has compiled its copy): not an error worth a traceback.
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 def serve(directory: Path, headers: dict[str, str] | None = None, port: int = 0):
     """Serve directory on loopback (a free port unless given) in a thread; returns (base_url, server)."""
     handler = type("Handler", (SiteHandler,), {"extra_headers": dict(headers or {})})
-    server = http.server.ThreadingHTTPServer(
+    server = SiteServer(
         ("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/", server

@@ -55,6 +55,17 @@ def test_restores_the_snapshot(page, checker_url):
     assert check_and_engine(page, checker_url) == ("snapshot", None)
 
 
+def test_warms_up_in_the_background_after_a_snapshot_start(page, checker_url):
+    # A snapshot start skips Python's boot, so the worker runs the catalog's examples for a
+    # moment to get V8 to optimise the interpreter; checks keep working during and after it.
+    assert check_and_engine(page, checker_url) == ("snapshot", None)
+    page.wait_for_function("performance.getEntriesByName('jptrack:warm').length > 0", timeout=30_000)
+    ready = page.evaluate("performance.getEntriesByName('jptrack:ready')[0].startTime")
+    warm = page.evaluate("performance.getEntriesByName('jptrack:warm')[0].startTime")
+    assert warm > ready
+    assert submit(page, TEXT) == "result" and shown(page)["stage"]
+
+
 def test_plain_load_when_asked(page, checker_url):
     configure(page, snapshot=False)
     page.goto(checker_url + "check/")

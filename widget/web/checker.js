@@ -84,6 +84,11 @@ const engine = {
           }
           this.notify();
           resolve(worker);
+        } else if (data.type === "warm") {
+          // The background warm-up after a snapshot start is over (bench/widget.py waits for it).
+          if (data.marks && data.marks.warm) {
+            try { performance.mark("jptrack:warm", { startTime: data.marks.warm - performance.timeOrigin }); } catch { /* old browsers */ }
+          }
         } else if (data.type === "failed") {
           fail(data.message);
         } else if (data.type === "reply" || data.type === "error") {

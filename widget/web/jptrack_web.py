@@ -4,6 +4,7 @@ two start paths run the very same code.
 
     load(path)          read the catalog JSON (a file, so no JS proxy ends up in a snapshot)
     run(text, today)    -> JSON string for the page (see widget/web/worker.js)
+    warm_up()           one check of the catalog's own examples (see the worker's warmUp)
 
 The page renders at most MAX_EVENTS events and MAX_UNRECOGNISED unrecognised lines, so the
 result is cut to that here, in the worker: a 10,000-line paste then sends a few kB to the
@@ -31,6 +32,7 @@ MAX_EVENTS = 200
 MAX_UNRECOGNISED = 50
 
 _catalog = None
+_examples = None
 
 
 def load(path):
@@ -60,3 +62,16 @@ def run(text, today):
         return json.dumps({"ok": False, "kind": "too-long", "message": str(e)})
     view = _trim(result)
     return json.dumps({"ok": True, "result": result, "view": view})
+
+
+def warm_up():
+    """Classify every `examples:` line of the catalog once; the result is thrown away.
+
+    After a snapshot start V8 has not yet optimised the interpreter's wasm (a plain start
+    gets that while Python boots), so the first checks run 3-4x slower; the worker calls
+    this in the background until they are fast. The text is the catalog's own test vectors.
+    """
+    global _examples
+    if _examples is None:
+        _examples = "\n".join(line for stage in _catalog for line in stage.examples)
+    jptrack.classify.check(_examples, _catalog, today=date(2026, 1, 1))
