@@ -149,25 +149,18 @@ def _retry_works(page):
     assert shown(page)["stage"]
 
 
-def test_wasm_404_then_retry(page, checker_url):
+@pytest.mark.parametrize("pattern, fail", [
+    ("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="not found")),
+    ("**/assets/checker/worker-*.js", lambda route: route.abort()),
+], ids=["wasm-404", "worker-script-error"])
+def test_load_failure_then_retry(page, checker_url, pattern, fail):
     configure(page, idle=False)
-    page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="not found"))
+    page.route(pattern, fail)
     page.goto(checker_url + "check/")
     page.fill(TEXTAREA, STATUS_LINE)
     page.click(SUBMIT)
     _expect_load_error(page)
-    page.unroute("**/pyodide.asm.wasm")
-    _retry_works(page)
-
-
-def test_worker_script_error_then_retry(page, checker_url):
-    configure(page, idle=False)
-    page.route("**/assets/checker/worker-*.js", lambda route: route.abort())
-    page.goto(checker_url + "check/")
-    page.fill(TEXTAREA, STATUS_LINE)
-    page.click(SUBMIT)
-    _expect_load_error(page)
-    page.unroute("**/assets/checker/worker-*.js")
+    page.unroute(pattern)
     _retry_works(page)
 
 
