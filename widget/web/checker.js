@@ -25,6 +25,13 @@ const config = () => (typeof window.jptrackConfig === "object" && window.jptrack
 // The engine: one worker per document, kept across instant navigation
 // ---------------------------------------------------------------------------
 
+// The worker's milestones on the page's timeline (bench/widget.py and the tests read them).
+function recordMarks(marks) {
+  for (const [name, at] of Object.entries(marks || {})) {
+    try { performance.mark(`jptrack:${name}`, { startTime: at - performance.timeOrigin }); } catch { /* old browsers */ }
+  }
+}
+
 class LoadError extends Error {}
 
 const engine = {
@@ -78,17 +85,11 @@ const engine = {
           this.loadMs = data.ms;
           this.mode = data.mode;                 // "snapshot" or "plain" (fallback)
           this.fallback = data.fallback || "";
-          // The worker's milestones on the page's timeline (bench/widget.py reads them).
-          for (const [name, at] of Object.entries(data.marks || {})) {
-            try { performance.mark(`jptrack:${name}`, { startTime: at - performance.timeOrigin }); } catch { /* old browsers */ }
-          }
+          recordMarks(data.marks);
           this.notify();
           resolve(worker);
         } else if (data.type === "warm") {
-          // The background warm-up after a snapshot start is over (bench/widget.py waits for it).
-          if (data.marks && data.marks.warm) {
-            try { performance.mark("jptrack:warm", { startTime: data.marks.warm - performance.timeOrigin }); } catch { /* old browsers */ }
-          }
+          recordMarks(data.marks);   // the background warm-up after a snapshot start is over
         } else if (data.type === "failed") {
           fail(data.message);
         } else if (data.type === "reply" || data.type === "error") {

@@ -199,7 +199,7 @@ async function warmUp(warm) {
     }
   }
   mark("warm");
-  self.postMessage({ type: "warm", marks });
+  self.postMessage({ type: "warm", marks: { warm: marks.warm } });
 }
 
 function isImportError(error) {
