@@ -46,6 +46,20 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", **overri
     return site_dir
 
 
+def checker_hook():
+    """hooks/checker.py, imported the way MkDocs does (its folder on sys.path)."""
+    import importlib.util
+
+    if "jptrack_checker_hook" in sys.modules:
+        return sys.modules["jptrack_checker_hook"]
+    sys.path.insert(0, str(ROOT / "hooks"))
+    spec = importlib.util.spec_from_file_location("jptrack_checker_hook", ROOT / "hooks" / "checker.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module   # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    return module
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

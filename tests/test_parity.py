@@ -13,29 +13,16 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, checker_hook
 
 pytestmark = pytest.mark.pyodide
 
 HERE = ROOT / "tests" / "pyodide"
 EXAMPLES_TODAY = "2026-10-01"
-
-
-def _hook():
-    """hooks/checker.py, imported the way MkDocs does (its folder on sys.path)."""
-    import importlib.util
-
-    sys.path.insert(0, str(ROOT / "hooks"))
-    spec = importlib.util.spec_from_file_location("jptrack_checker_hook", ROOT / "hooks" / "checker.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module   # dataclasses look their module up while defining
-    spec.loader.exec_module(module)
-    return module
 
 
 def _cases(catalog) -> list[dict]:
@@ -62,7 +49,7 @@ def parity(catalog, tmp_path_factory, request):
     if not (ROOT / "node_modules" / "pyodide" / "pyodide.mjs").exists():
         pytest.fail("node_modules/pyodide is missing: run `npm ci`")
     tmp = tmp_path_factory.mktemp("parity")
-    hook = _hook()
+    hook = checker_hook()
     archive = hook._zip_package(ROOT / "widget" / "jptrack",
                                 extra={"jptrack_web.py": ROOT / "widget" / "web" / "jptrack_web.py"})
     (tmp / "jptrack.zip").write_bytes(archive)

@@ -53,7 +53,7 @@ def checker_url(served_checker_site) -> str:
 
 
 def configure(page, **settings) -> None:
-    """Set window.jptrackConfig before any page script runs (today, loadTimeout, idle)."""
+    """Set window.jptrackConfig before any page script runs (today, loadTimeout, autostart)."""
     settings.setdefault("today", TODAY)
     page.add_init_script(f"window.jptrackConfig = {json.dumps(settings)};")
 
@@ -118,7 +118,7 @@ def axe_violations(page) -> list[str]:
 
 @pytest.mark.parametrize("path", ["", "check/"])
 def test_widget_markup_contract(page, checker_url, path):
-    configure(page, idle=False)
+    configure(page, autostart=False)
     page.goto(checker_url + path)
     root = page.locator(WIDGET)
     assert root.count() == 1
@@ -139,14 +139,14 @@ def test_pages_without_the_checker_load_none_of_it(page, checker_url, checker_si
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(f"{checker_url}stages/{stage.name}/")
-    page.wait_for_timeout(1500)   # longer than an idle callback would take
+    page.wait_for_timeout(1500)   # longer than the checker takes to start on its own
     heavy = [u for u in requests if "/assets/pyodide/" in u or u.endswith(".js") and "/assets/checker/" in u]
     assert heavy == []
     assert page.locator(WIDGET).count() == 0
 
 
 def test_loads_lazily_and_shows_progress(page, checker_url):
-    configure(page, idle=False)
+    configure(page, autostart=False)
     requests: list[str] = []
     page.context.on("request", lambda r: requests.append(r.url))
     page.goto(checker_url + "check/")
@@ -159,13 +159,13 @@ def test_loads_lazily_and_shows_progress(page, checker_url):
                            timeout=CPYTHON_TIMEOUT_MS)
 
 
-def test_starts_when_idle(page, checker_url):
+def test_starts_on_its_own_on_a_checker_page(page, checker_url):
     requests: list[str] = []
     page.context.on("request", lambda r: requests.append(r.url))
     page.goto(checker_url + "check/")
     deadline = time.monotonic() + 15
     while not any(u.endswith("/pyodide.asm.wasm") for u in requests):   # fetched by the worker
-        assert time.monotonic() < deadline, "Pyodide did not start on idle"
+        assert time.monotonic() < deadline, "Pyodide did not start on its own"
         page.wait_for_timeout(200)
     page.wait_for_function("document.querySelector('[data-jptrack-widget]').dataset.state === 'ready'",
                            timeout=CPYTHON_TIMEOUT_MS)
@@ -323,7 +323,7 @@ def test_keyboard_only(page, checker_url):
 def test_axe_in_every_state(browser, checker_url, scheme):
     context = browser.new_context(color_scheme="dark" if scheme == "slate" else "light")
     page = context.new_page()
-    configure(page, idle=False, loadTimeout=4000)
+    configure(page, autostart=False, loadTimeout=4000)
     failures = {}
 
     def state(name):

@@ -154,7 +154,7 @@ def _retry_works(page):
     ("**/assets/checker/worker-*.js", lambda route: route.abort()),
 ], ids=["wasm-404", "worker-script-error"])
 def test_load_failure_then_retry(page, checker_url, pattern, fail):
-    configure(page, idle=False)
+    configure(page, autostart=False)
     page.route(pattern, fail)
     page.goto(checker_url + "check/")
     page.fill(TEXTAREA, STATUS_LINE)
@@ -166,7 +166,7 @@ def test_load_failure_then_retry(page, checker_url, pattern, fail):
 
 def test_load_timeout_then_retry(page, checker_url):
     held = []
-    configure(page, idle=False, loadTimeout=2000)
+    configure(page, autostart=False, loadTimeout=2000)
     page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
     page.goto(checker_url + "check/")
     page.fill(TEXTAREA, STATUS_LINE)

@@ -2,13 +2,14 @@
 
 The worker restores the snapshot when its header carries the pinned Pyodide's build id,
 and must fall back to a plain load (full stdlib, archive + catalog) whenever the snapshot
-or its stdlib is missing, corrupted or made for another build. The root's `data-engine`
-says which start was used. The build must make the same bytes from the same inputs.
+or its stdlib is missing, corrupted or made for another build. By default it only takes
+the snapshot when the HTTP cache holds it or the wasm arrived fast; on a slow first visit
+it boots on the trimmed stdlib. The root's `data-engine` says which start was used
+("snapshot", "trimmed", "plain"). The build must make the same bytes from the same inputs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -16,7 +17,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, checker_hook
 from test_checker import (  # noqa: F401  (fixtures are used by name)
     HISTORIES, WIDGET, checker_site, checker_url, configure, served_checker_site, shown, submit,
 )
@@ -31,8 +32,8 @@ def assets(site):
     return snapshot, stdlib
 
 
-def check_and_engine(page, url):
-    configure(page)
+def check_and_engine(page, url, **settings):
+    configure(page, **settings)
     page.goto(url + "check/")
     assert submit(page, TEXT) == "result"
     assert shown(page)["stage"]
@@ -41,7 +42,11 @@ def check_and_engine(page, url):
 
 def test_site_ships_a_snapshot_for_the_pinned_build(checker_site):
     snapshot, stdlib = assets(checker_site)
-    head = snapshot.read_bytes()[:48]
+    packed = snapshot.read_bytes()
+    image = checker_hook().unpack_snapshot(packed)
+    assert len(packed) < len(image) / 2, "the zero pages should be left out"
+    assert checker_hook().pack_snapshot(image) == packed
+    head = image[:48]
     assert int.from_bytes(head[:4], "little") == 0x706E7300
     build_id = re.search(r'BUILD_ID:"([0-9a-f]{64})"',
                          (ROOT / "node_modules/pyodide/pyodide.mjs").read_text()).group(1)
@@ -52,13 +57,13 @@ def test_site_ships_a_snapshot_for_the_pinned_build(checker_site):
 
 
 def test_restores_the_snapshot(page, checker_url):
-    assert check_and_engine(page, checker_url) == ("snapshot", None)
+    assert check_and_engine(page, checker_url, snapshot="always") == ("snapshot", None)
 
 
 def test_warms_up_in_the_background_after_a_snapshot_start(page, checker_url):
     # A snapshot start skips Python's boot, so the worker runs the catalog's examples for a
     # moment to get V8 to optimise the interpreter; checks keep working during and after it.
-    assert check_and_engine(page, checker_url) == ("snapshot", None)
+    assert check_and_engine(page, checker_url, snapshot="always") == ("snapshot", None)
     page.wait_for_function("performance.getEntriesByName('jptrack:warm').length > 0", timeout=30_000)
     ready = page.evaluate("performance.getEntriesByName('jptrack:ready')[0].startTime")
     warm = page.evaluate("performance.getEntriesByName('jptrack:warm')[0].startTime")
@@ -73,8 +78,10 @@ def test_plain_load_when_asked(page, checker_url):
     assert page.get_attribute(WIDGET, "data-engine") == "plain"
 
 
-def _corrupt_build_id(data: bytes) -> bytes:
-    return data[:20] + bytes([data[20] ^ 0xFF]) + data[21:]
+def _corrupt_build_id(packed: bytes) -> bytes:
+    hook = checker_hook()
+    image = hook.unpack_snapshot(packed)
+    return hook.pack_snapshot(image[:20] + bytes([image[20] ^ 0xFF]) + image[21:])
 
 
 @pytest.mark.parametrize("fault", ["404", "500", "garbage", "other-build", "truncated"])
@@ -92,20 +99,22 @@ def test_falls_back_when_the_snapshot_is_bad(page, checker_url, checker_site, fa
             route.fulfill(status=200, body=body, headers={"Content-Type": "application/octet-stream"})
 
     page.route("**/assets/checker/snapshot-*.bin", handle)
-    engine, reason = check_and_engine(page, checker_url)
+    engine, reason = check_and_engine(page, checker_url, snapshot="always")
     assert engine == "plain", reason
     assert reason
 
 
-def test_falls_back_when_the_trimmed_stdlib_is_missing(page, checker_url):
+@pytest.mark.parametrize("policy", ["always", "never"])   # after a snapshot, or booting on it
+def test_falls_back_when_the_trimmed_stdlib_is_missing(page, checker_url, policy):
     page.route("**/assets/checker/stdlib-*.zip", lambda route: route.fulfill(status=404, body="nope"))
-    engine, reason = check_and_engine(page, checker_url)
+    engine, reason = check_and_engine(page, checker_url, snapshot=policy)
     assert engine == "plain"
+    assert reason
 
 
-def test_same_answers_from_snapshot_and_plain_load(browser, checker_url):
+def test_same_answers_from_every_start(browser, checker_url):
     answers = {}
-    for snapshot in (True, False):
+    for snapshot in ("always", "never", False):
         context = browser.new_context()
         page = context.new_page()
         configure(page, snapshot=snapshot)
@@ -115,8 +124,66 @@ def test_same_answers_from_snapshot_and_plain_load(browser, checker_url):
             page.evaluate(f"document.querySelector('{WIDGET}').dataset.today = {json.dumps(history.get('today') or '2026-10-01')}")
             assert submit(page, history["text"]) == "result"
             answers[snapshot].append((name, shown(page)))
+        expected = {"always": "snapshot", "never": "trimmed", False: "plain"}[snapshot]
+        assert page.get_attribute(WIDGET, "data-engine") == expected
         context.close()
-    assert answers[True] == answers[False]
+    assert answers["always"] == answers["never"] == answers[False]
+
+
+# ---------------------------------------------------------------------------
+# Which start a visitor gets ("auto"): needs a real disk cache, so a persistent profile
+# ---------------------------------------------------------------------------
+
+@pytest.fixture
+def profile(browser, tmp_path):
+    """A browser profile with a disk HTTP cache, as a visitor's browser has (Playwright's
+    new_context() keeps only a small in-memory cache)."""
+    context = browser.browser_type.launch_persistent_context(
+        tmp_path / "profile", executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield context
+    context.close()
+
+
+def visit(context, url, *, throttle=None, **settings):
+    """Open check/ in a new page, check TEXT; return (engine, rate, snapshot requested?)."""
+    page = context.new_page()
+    if throttle:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", throttle)
+    requested = []   # answered, from the network or the cache (a cache-only probe that misses fails)
+    page.on("requestfinished", lambda r: requested.append(r.url))
+    check_and_engine(page, url, **settings)
+    engine, rate = page.get_attribute(WIDGET, "data-engine"), page.get_attribute(WIDGET, "data-engine-rate")
+    page.wait_for_timeout(300)   # let the cache entries be written
+    page.close()
+    return engine, rate, any("/snapshot-" in u for u in requested)
+
+
+# 40 Mbit/s: the test server does not compress, so the wasm arrives at 5 MB/s, below the
+# worker's SNAPSHOT_MIN_RATE; little latency, so the test stays short.
+SLOW = dict(offline=False, latency=20, downloadThroughput=40e6 / 8, uploadThroughput=5e6 / 8)
+
+
+def test_a_slow_first_visit_boots_on_the_trimmed_stdlib_and_so_does_the_next(profile, checker_url):
+    engine, rate, fetched = visit(profile, checker_url, throttle=SLOW)
+    assert (engine, fetched) == ("trimmed", False)
+    assert 1e6 < float(rate) < 15e6
+    # Back later on a fast link: the runtime is in the cache, the snapshot is not, and a
+    # start from the cache beats downloading it; the network is not measured.
+    assert visit(profile, checker_url) == ("trimmed", None, False)
+
+
+def test_a_returning_visitor_restores_the_cached_snapshot(profile, checker_url):
+    assert visit(profile, checker_url, snapshot="always")[::2] == ("snapshot", True)
+    assert visit(profile, checker_url, throttle=SLOW) == ("snapshot", None, True)
+
+
+def test_a_fast_first_visit_downloads_the_snapshot(profile, checker_url):
+    engine, rate, fetched = visit(profile, checker_url)
+    if float(rate) < 15e6:
+        pytest.skip(f"loopback measured at {float(rate) / 1e6:.1f} MB/s: this machine is too busy to tell")
+    assert (engine, fetched) == ("snapshot", True)
 
 
 @pytest.mark.pyodide   # slow: two Node runs (~25 s)
@@ -137,6 +204,5 @@ def test_build_makes_the_same_bytes_again(checker_site, tmp_path):
                              cwd=tmp_path, capture_output=True, text=True, timeout=600,
                              env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "TZ": "UTC"})
         assert run.returncode == 0, run.stderr[-2000:]
-    sha = lambda p: hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
-    assert sha(tmp_path / "stdlib.zip") == sha(stdlib)
-    assert sha(tmp_path / "snapshot.bin") == sha(snapshot)
+    assert (tmp_path / "stdlib.zip").read_bytes() == stdlib.read_bytes()
+    assert checker_hook().pack_snapshot((tmp_path / "snapshot.bin").read_bytes()) == snapshot.read_bytes()

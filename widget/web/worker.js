@@ -2,17 +2,25 @@
 // sends. Nothing here touches the network except the site's own asset URLs given in the
 // "init" message.
 //
-// Fast start: restore the memory snapshot made at site build (Python already started on
-// the trimmed stdlib, jptrack imported, catalog loaded). Its header must carry the build id
-// of the pinned Pyodide; on a mismatch, an HTTP error, a failed restore, or later a module
-// missing from the trimmed stdlib, fall back to a plain load: full stdlib, the jptrack
-// archive and the catalog, then import (the same jptrack_web module either way).
+// Three starts, fastest first (data-engine on the page says which one ran):
+//   "snapshot"  restore the memory snapshot made at site build (Python already started on
+//               the trimmed stdlib, jptrack imported, catalog loaded). Its 4-5 MB only pay
+//               off on a fast link or from the HTTP cache, so by default ("auto") it is used
+//               when the cache holds it or the wasm arrived fast (see start()).
+//   "trimmed"   a plain Python start on the trimmed, precompiled stdlib, then the jptrack
+//               archive and the catalog: a first visit's start (fewer bytes than Pyodide's
+//               own, and no bytecode to compile).
+//   "plain"     the same on Pyodide's full stdlib: the fallback for anything wrong with the
+//               snapshot (header, build id, HTTP error, restore) or the trimmed stdlib, and
+//               for a module missing from it later, at the first check that needs it.
 //
 // Messages in:  {type: "init", pyodide, archive, catalog, snapshot?, stdlib?, stdlibBytes?,
-//                buildId?, lockInfo?}
+//                buildId?, lockInfo?, snapshotPolicy?: "auto" | "always" | "never"}
 //               {type: "check", id, text, today}            (today: "YYYY-MM-DD")
 // Messages out: {type: "progress", step, of, label}
-//               {type: "ready", ms, mode: "snapshot" | "plain", fallback?: reason}
+//               {type: "ready", ms, mode: "snapshot" | "trimmed" | "plain", fallback?: reason,
+//                rate?: bytes/s the wasm arrived at, when it decided the start}
+//               {type: "marks", marks}          (the background warm-up is over)
 //               {type: "failed", message}                   (loading failed)
 //               {type: "reply", id, json, ms}   json: '{"ok": true, "result": {...}, "view": {...}}' or
 //                                               '{"ok": false, "kind": "too-long", "message"}'
@@ -22,11 +30,18 @@
 const LIB = "/home/pyodide/jptrack-lib";
 const STEPS = 3;
 const SNAPSHOT_MAGIC = 0x706e7300;
+const PACKED_MAGIC = 0x317a706a;   // "jpz1", little-endian
+const MAX_IMAGE = 2 ** 31;         // a wasm32 memory image is smaller than this
 
 let ready = null;   // Promise of the Python run function
-let mode = null;    // "snapshot" | "plain"
+let mode = null;    // "snapshot" | "trimmed" | "plain"
 let init = null;    // the init message, kept for a late fallback
 const WARM_UP_MS = 1500;   // background warm-up after a snapshot start (see warmUp)
+// The snapshot is 4-5 MB more to download than a trimmed start, which saves about a second
+// of Python boot: worth it from about 40 Mbit/s. Decoded wasm arrives ~3x faster than it
+// crosses the wire (gzip), so ask for 15 MB/s decoded, measured over RATE_SAMPLE bytes.
+const SNAPSHOT_MIN_RATE = 15e6;
+const RATE_SAMPLE = 2e6;
 const marks = {};   // name -> ms since the epoch (performance.timeOrigin based), for the bench
 const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
 mark("worker");
@@ -43,12 +58,19 @@ async function fetchOk(url, as) {
 
 // Pyodide reports a missing or broken wasm only after slow fallbacks (or never), so check it
 // ourselves in parallel: a HEAD request, answered from the same cache as the download.
+// Resolves to what is wrong, or null (a network error shows up in loadPyodide itself).
+function wasmProblem(base) {
+  return fetch(base + "pyodide.asm.wasm", { method: "HEAD", credentials: "same-origin" }).then(
+    (response) => (response.ok ? null : `${response.status} ${response.statusText} for pyodide.asm.wasm`),
+    () => null);
+}
+
+// Rejects when the wasm is missing; never settles otherwise (for a Promise.race).
 function wasmMissing(base) {
-  return fetch(base + "pyodide.asm.wasm", { method: "HEAD", credentials: "same-origin" })
-    .then((response) => {
-      if (!response.ok) throw new Error(`${response.status} ${response.statusText} for pyodide.asm.wasm`);
-      return new Promise(() => {});   // never settles when the wasm is there
-    }, () => new Promise(() => {}));  // a network error shows up in loadPyodide itself
+  return wasmProblem(base).then((problem) => {
+    if (problem) throw new Error(problem);
+    return new Promise(() => {});
+  });
 }
 
 function lockFile(lockInfo) {
@@ -67,12 +89,16 @@ function checkHeader(buffer, buildId) {
   return new Uint8Array(buffer);
 }
 
-// loadPyodide only instantiates the wasm once the snapshot is in (it sizes the memory from
-// it), so its streaming compile would wait for the snapshot download. Compile it ourselves
-// meanwhile and hand the module over when Pyodide asks; its own request for the wasm then
-// reads the same HTTP cache entry, and its body is dropped unread.
-function precompile(base) {
-  const compiled = WebAssembly.compileStreaming(fetch(base + "pyodide.asm.wasm", { credentials: "same-origin" }))
+// Compile the wasm ourselves, as soon as the worker starts, whichever start follows (for a
+// snapshot start loadPyodide would only begin once the snapshot is in, since it sizes the
+// memory from it), and hand the module over when Pyodide asks; its own request for the
+// wasm then reads the same HTTP cache entry, and its body is dropped unread.
+// With `measure`, also how fast the wasm arrives (see downloadRate): `rate`, in bytes/s.
+function precompile(base, measure) {
+  const response = fetch(base + "pyodide.asm.wasm", { credentials: "same-origin" });
+  const rate = !measure ? Promise.resolve(null)
+    : response.then((r) => (r.ok && r.body ? downloadRate(r.clone()) : 0), () => 0);
+  const compiled = WebAssembly.compileStreaming(response)
     .then((module) => { mark("compiled"); return module; });
   compiled.catch(() => {});
   const original = WebAssembly.instantiateStreaming;
@@ -84,24 +110,75 @@ function precompile(base) {
     } catch {
       return original.call(WebAssembly, source, imports);
     }
-    Promise.resolve(source).then((response) => response.body && response.body.cancel(), () => {});
+    Promise.resolve(source).then((r) => r.body && r.body.cancel(), () => {});
     return { module, instance: await WebAssembly.instantiate(module, imports) };
   };
-  return () => { WebAssembly.instantiateStreaming = original; };
+  return { rate, restore: () => { WebAssembly.instantiateStreaming = original; } };
 }
 
-async function loadSnapshot({ pyodide: base, snapshot, stdlib, stdlibBytes: expected, buildId, lockInfo }, loader) {
-  const image = fetchOk(snapshot, "buffer").then((buffer) => { mark("snapshot"); return checkHeader(buffer, buildId); });
-  image.catch(() => {});
-  const restore = precompile(base);
+// Bytes per second of a response body (decoded), from its first chunk until RATE_SAMPLE
+// bytes or the end, whichever comes first; the first chunk's own wait (latency) is left out.
+async function downloadRate(response) {
+  const reader = response.body.getReader();
+  let first = 0, bytes = 0, firstAt = 0;
   try {
-    return await startFromSnapshot(base, image, stdlib, expected, lockInfo, loader);
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!firstAt) { firstAt = performance.now(); first = value.byteLength; }
+      bytes += value.byteLength;
+      if (bytes >= RATE_SAMPLE) break;
+    }
+  } catch {
+    return 0;
   } finally {
-    restore();
+    reader.cancel().catch(() => {});   // only this branch of the tee; the compile goes on
+  }
+  const seconds = (performance.now() - firstAt) / 1000;
+  return bytes > first && seconds > 0 ? (bytes - first) / seconds : Infinity;
+}
+
+// A response from the HTTP cache only, or null when it is not there.
+async function fromCache(url) {
+  try {
+    const response = await fetch(url, { cache: "only-if-cached", mode: "same-origin", credentials: "same-origin" });
+    return response.ok ? response : null;
+  } catch {
+    return null;   // not cached: only-if-cached answers a miss with a network error
   }
 }
 
-async function startFromSnapshot(base, image, stdlib, expected, lockInfo, loader) {
+// The snapshot's bytes, checked: from the cached response, or downloaded.
+async function snapshotImage({ snapshot, buildId }, cached) {
+  const response = cached || await fetch(snapshot, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`${response.status} ${response.statusText} for ${new URL(snapshot).pathname}`);
+  const image = unpackSnapshot(await response.arrayBuffer());
+  mark("snapshot");
+  return checkHeader(image.buffer, buildId);
+}
+
+// The site publishes the snapshot without its zero pages (hooks/checker.py pack_snapshot):
+// u32 magic "jpz1", image size, run count n, n × (offset, length), then the runs' bytes.
+function unpackSnapshot(buffer) {
+  const view = new DataView(buffer);
+  if (buffer.byteLength < 12 || view.getUint32(0, true) !== PACKED_MAGIC) throw new Error("not a packed snapshot");
+  const size = view.getUint32(4, true);
+  const runs = view.getUint32(8, true);
+  let at = 12 + 8 * runs;
+  if (at > buffer.byteLength || size > MAX_IMAGE) throw new Error("snapshot truncated");
+  const image = new Uint8Array(size);
+  for (let i = 0; i < runs; i++) {
+    const offset = view.getUint32(12 + 8 * i, true);
+    const length = view.getUint32(16 + 8 * i, true);
+    if (offset + length > size || at + length > buffer.byteLength) throw new Error("snapshot truncated");
+    image.set(new Uint8Array(buffer, at, length), offset);
+    at += length;
+  }
+  if (at !== buffer.byteLength) throw new Error("snapshot has the wrong length");
+  return image;
+}
+
+async function loadSnapshot({ pyodide: base, stdlib, stdlibBytes: expected, lockInfo }, image, loader) {
   const { loadPyodide } = await loader;
   mark("pyodide.mjs");
   // loadPyodide starts the wasm download at once and awaits the image before instantiating,
@@ -112,20 +189,10 @@ async function startFromSnapshot(base, image, stdlib, expected, lockInfo, loader
   ]);
   mark("restored");
   progress(2, "Starting the checker");
-  // Pyodide only logs a failed stdlib download; the snapshot would then run until the
-  // first import that is not in memory yet. Check the zip is there, and is ours.
-  const stdlibBytes = pyodide.runPython(`
-import os, sys
-_zips = [p for p in sys.path if p.endswith(".zip") and os.path.isfile(p)]
-os.path.getsize(_zips[0]) if _zips else -1
-`);
-  if (stdlibBytes < 0 || (expected && stdlibBytes !== expected)) {
-    throw new Error(`the trimmed stdlib did not load (${stdlibBytes} bytes)`);
-  }
+  checkTrimmedStdlib(pyodide, expected);
   const run = pyodide.runPython(`
 import random
 random.seed()   # not the build's fixed seed
-del _zips
 __jptrack_web.run
 `);
   const check = JSON.parse(run("", "2026-10-01"));
@@ -133,16 +200,35 @@ __jptrack_web.run
   return { run, warmUp: pyodide.runPython("__jptrack_web.warm_up") };
 }
 
-async function loadPlain({ pyodide: base, archive, catalog, lockInfo }, loader) {
+// Pyodide only logs a failed stdlib download; Python would then run until the first import
+// that is not in memory yet. Check the zip is there, and is ours.
+function checkTrimmedStdlib(pyodide, expected) {
+  const bytes = pyodide.runPython(`
+import os as _os, sys as _sys
+_zips = [p for p in _sys.path if p.endswith(".zip") and _os.path.isfile(p)]
+_size = _os.path.getsize(_zips[0]) if _zips else -1
+del _os, _sys, _zips
+_size
+`);
+  if (bytes < 0 || (expected && bytes !== expected)) {
+    throw new Error(`the trimmed stdlib did not load (${bytes} bytes)`);
+  }
+}
+
+// A Python start from scratch, on the trimmed stdlib (stdlib given) or Pyodide's full one.
+async function loadPlain({ pyodide: base, archive, catalog, lockInfo, stdlibBytes }, loader, stdlib = null) {
   // Start our own two downloads while Pyodide fetches and compiles its runtime.
   const files = Promise.all([fetchOk(archive, "buffer"), fetchOk(catalog, "text")]);
   files.catch(() => {});   // handled below; avoid an unhandled rejection meanwhile
   const { loadPyodide } = await loader;
+  mark("pyodide.mjs");
   const pyodide = await Promise.race([
-    loadPyodide({ indexURL: base, packages: [], ...lockFile(lockInfo) }),
+    loadPyodide({ indexURL: base, packages: [], ...lockFile(lockInfo), ...(stdlib ? { stdLibURL: stdlib } : {}) }),
     wasmMissing(base),
   ]);
+  mark("booted");
   progress(2, "Starting the checker");
+  if (stdlib) checkTrimmedStdlib(pyodide, stdlibBytes);
   const [zip, stages] = await files;
   pyodide.unpackArchive(zip, "zip", { extractDir: LIB });
   pyodide.FS.writeFile(`${LIB}/stages.json`, stages, { encoding: "utf8" });
@@ -159,27 +245,65 @@ jptrack_web.run
   return { run, warmUp: null };   // booting Python already got the wasm optimised
 }
 
+const firstLine = (error) => String((error && error.message) || error).split("\n")[0].slice(0, 200);
+
+// Which start, and why the faster ones were not used (`fallback`). With the "auto" policy
+// the snapshot is used when the HTTP cache already holds it, or on a first visit when the
+// network is fast enough that its download costs less than the Python boot it saves
+// (measured on the wasm, which every start needs); otherwise Python boots on the trimmed
+// stdlib, which on a slow link is sooner and 4-5 MB less. "always" and "never" force it.
+async function start(message, loader, forcePlain, reason) {
+  if (!message.snapshot || !message.stdlib || forcePlain) {
+    return { ...await loadPlain(message, loader), mode: "plain", fallback: reason };
+  }
+  const policy = message.snapshotPolicy || "auto";
+  const { cached, wasmCached } = policy === "auto" ? await inCache(message) : {};
+  const wasm = precompile(message.pyodide, policy === "auto" && !cached && !wasmCached);
+  let fallback = reason;
+  try {
+    const rate = await wasm.rate;
+    if (policy === "always" || cached || rate >= SNAPSHOT_MIN_RATE) {
+      const image = snapshotImage(message, cached);
+      image.catch(() => {});
+      try {
+        return { ...await loadSnapshot(message, image, loader), mode: "snapshot", fallback, rate };
+      } catch (error) {
+        return { ...await loadPlain(message, loader), mode: "plain", fallback: firstLine(error) };
+      }
+    }
+    try {
+      return { ...await loadPlain(message, loader, message.stdlib), mode: "trimmed", fallback, rate };
+    } catch (error) {
+      if (await wasmProblem(message.pyodide)) throw error;   // the same again on the full stdlib
+      fallback = firstLine(error);
+    }
+  } finally {
+    wasm.restore();
+  }
+  return { ...await loadPlain(message, loader), mode: "plain", fallback };
+}
+
+// Ask the HTTP cache first (a few ms, before our own wasm request could fill it): a wasm
+// that comes from the cache says nothing about the network, and a returning visitor whose
+// first visit went without the snapshot starts from the cache sooner than they could
+// download it.
+async function inCache(message) {
+  const [cached, wasmCached] = await Promise.all(
+    [fromCache(message.snapshot), fromCache(message.pyodide + "pyodide.asm.wasm")]);
+  if (wasmCached) wasmCached.body.cancel().catch(() => {});
+  return { cached, wasmCached: Boolean(wasmCached) };
+}
+
 async function load(message, { forcePlain = false, reason = null } = {}) {
   const started = performance.now();
   progress(1, "Downloading Python");
   const loader = import(message.pyodide + "pyodide.mjs");
   loader.catch(() => {});
-  let python = null;
-  let fallback = reason;
-  if (message.snapshot && message.stdlib && !forcePlain) {
-    try {
-      python = await loadSnapshot(message, loader);
-      mode = "snapshot";
-    } catch (error) {
-      fallback = String((error && error.message) || error).split("\n")[0].slice(0, 200);
-    }
-  }
-  if (!python) {
-    python = await loadPlain(message, loader);
-    mode = "plain";
-  }
+  const python = await start(message, loader, forcePlain, reason);
+  mode = python.mode;
   mark("ready");
-  self.postMessage({ type: "ready", ms: performance.now() - started, mode, fallback, marks });
+  self.postMessage({ type: "ready", ms: performance.now() - started, mode, fallback: python.fallback,
+                     rate: python.rate === undefined ? null : python.rate, marks });
   if (python.warmUp) warmUp(python.warmUp);
   return python.run;
 }
@@ -199,7 +323,7 @@ async function warmUp(warm) {
     }
   }
   mark("warm");
-  self.postMessage({ type: "warm", marks: { warm: marks.warm } });
+  self.postMessage({ type: "marks", marks: { warm: marks.warm } });
 }
 
 function isImportError(error) {
@@ -232,7 +356,7 @@ self.onmessage = async (event) => {
         json = run(String(message.text), message.today || null);
       } catch (error) {
         // The trimmed stdlib lacks a module this paste needs: start again on the full one.
-        if (mode !== "snapshot" || !isImportError(error)) throw error;
+        if (mode === "plain" || !isImportError(error)) throw error;
         ready = load(init, { forcePlain: true, reason: "a module was missing from the trimmed stdlib" });
         run = await ready;
         json = run(String(message.text), message.today || null);
