@@ -8,8 +8,8 @@
 //               off on a fast link or from the HTTP cache, so by default ("auto") it is used
 //               when the cache holds it or the wasm arrived fast (see start()).
 //   "trimmed"   a plain Python start on the trimmed, precompiled stdlib, then the jptrack
-//               archive and the catalog: a first visit's start (fewer bytes than Pyodide's
-//               own, and no bytecode to compile).
+//               archive and the catalog: a slow first visit's start (fewer bytes than
+//               Pyodide's own, and no bytecode to compile), and a later visit's from the cache.
 //   "plain"     the same on Pyodide's full stdlib: the fallback for anything wrong with the
 //               snapshot (header, build id, HTTP error, restore) or the trimmed stdlib, and
 //               for a module missing from it later, at the first check that needs it.
