@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, SiteHandler, build_site, serve  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, SiteHandler, build_site, emulate_network, serve  # noqa: E402
 
 LONGTASKS = """
 window.__longtasks = [];
@@ -159,9 +159,7 @@ def new_page(context, throttled: bool):
     page = context.new_page()
     page.add_init_script(LONGTASKS)
     if throttled:
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send("Network.emulateNetworkConditions", THROTTLE)
+        emulate_network(context, page, THROTTLE)
     return page
 
 

@@ -60,6 +60,14 @@ def checker_hook():
     return module
 
 
+def emulate_network(context, page, conditions: dict) -> None:
+    """Chromium's network emulation for one page (and its workers), through CDP:
+    conditions as Network.emulateNetworkConditions takes them (latency ms, bytes/s)."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", conditions)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, checker_hook
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, checker_hook, emulate_network
 from test_checker import (  # noqa: F401  (fixtures are used by name)
     HISTORIES, WIDGET, checker_site, checker_url, configure, served_checker_site, shown, submit,
 )
@@ -148,9 +148,7 @@ def visit(context, url, *, throttle=None, **settings):
     """Open check/ in a new page, check TEXT; return (engine, rate, snapshot requested?)."""
     page = context.new_page()
     if throttle:
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send("Network.emulateNetworkConditions", throttle)
+        emulate_network(context, page, throttle)
     requested = []   # answered, from the network or the cache (a cache-only probe that misses fails)
     page.on("requestfinished", lambda r: requested.append(r.url))
     check_and_engine(page, url, **settings)

@@ -50,8 +50,9 @@ function progress(step, label) {
   self.postMessage({ type: "progress", step, of: STEPS, label });
 }
 
-async function fetchOk(url, as) {
-  const response = await fetch(url, { credentials: "same-origin" });
+// The body of url (from `response` when one is already at hand), or an error naming the file.
+async function fetchOk(url, as, response = null) {
+  response = response || await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`${response.status} ${response.statusText} for ${new URL(url).pathname}`);
   return as === "text" ? response.text() : response.arrayBuffer();
 }
@@ -150,9 +151,7 @@ async function fromCache(url) {
 
 // The snapshot's bytes, checked: from the cached response, or downloaded.
 async function snapshotImage({ snapshot, buildId }, cached) {
-  const response = cached || await fetch(snapshot, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(`${response.status} ${response.statusText} for ${new URL(snapshot).pathname}`);
-  const image = unpackSnapshot(await response.arrayBuffer());
+  const image = unpackSnapshot(await fetchOk(snapshot, "buffer", cached));
   mark("snapshot");
   return checkHeader(image.buffer, buildId);
 }
