@@ -8,7 +8,7 @@ import re
 import unicodedata
 
 from jptrack import normalize, numbers, parse
-from jptrack.classify import check
+from jptrack.classify import _earliest_order, check, matcher
 
 
 def _plain_fold(text: str) -> str:
@@ -54,3 +54,72 @@ def test_check_leaves_the_garbage_collector_as_it_found_it(catalog):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _plain_dates_and_times() -> list[re.Pattern]:
+    """The date and time patterns as first written: each look-behind ahead of its number."""
+    mon = parse._month_alternation()
+    return [
+        re.compile(r"(?<![\d/.\-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d/]|\.\d|-\d)"),
+        re.compile(r"(?<!\d)(\d{4}) ?([年년]) ?(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]"),
+        re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]|\.\d)"),
+        re.compile(r"(?<![\d/\-])(\d{1,2})([/\-])(\d{1,2})\2(\d{4})(?![\d/\-])"),
+        re.compile(r"(?<![A-Za-z])(" + mon + r")\.? {1,3}(\d{1,2})(?:st|nd|rd|th)?,? {1,3}(\d{4})(?!\d)",
+                   re.IGNORECASE),
+        re.compile(r"(?<![\d.])(\d{1,2})(?:st|nd|rd|th|er)?\.? {1,3}(?:of )?(" + mon
+                   + r")\.?,? {1,3}(\d{4})(?!\d)", re.IGNORECASE),
+        re.compile(r"(?<!\d)(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]"),
+        re.compile(r"(?<![A-Za-z])(" + mon + r")\.? {1,3}(\d{1,2})(?![\d:.,/])", re.IGNORECASE),
+        re.compile(r"(?<![\d:+.])(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d{1,6})?)?"
+                   r"(?: ?([AaPp])\.?[Mm]\.?(?![A-Za-z]))?(?![\d:])"),
+        re.compile(r"(?<!\d)(\d{1,2}) ?[時시] ?(\d{1,2}) ?[分분]"),
+        re.compile(r"(?<![\d:])(\d{1,2})h(\d{2})(?!\d)"),
+    ]
+
+
+def test_digit_first_date_and_time_patterns_match_the_plain_ones():
+    fast = [pattern for _, pattern, _ in parse._DATE_PATTERNS] + [pattern for pattern, _ in parse._TIMES]
+    plain = _plain_dates_and_times()
+    assert len(fast) == len(plain)
+    rnd = random.Random(13)
+    # Runs of digits between the separators of one style of date or time (plus noise), so
+    # that most texts hold a date or time, or nearly one.
+    styles = (("/",), ("-",), (".",), ("/", "-", ".", ":", "+"), ("年", "년 ", "月", " 월", "日", "일"),
+              ("時", "시 ", "分", "분", ":", "h"), (" Jul ", "st of july ", ". MAI ", "er déc. ", ", ", " am", " P.M."))
+    words = ("", "", "x", "+", "/", ".", "Jul ", "july ", "MAY ", "déc. ", "of ")
+    for _ in range(20_000):
+        separators = rnd.choice(styles) * 3 + (" ", "", "x")
+        runs = ("".join(rnd.choice("0123456789") for _ in range(rnd.choice((1, 2, 2, 4, 5))))
+                + rnd.choice(separators) for _ in range(rnd.randint(1, 5)))
+        text = rnd.choice(words) + "".join(runs) + rnd.choice(words)
+        for f, p in zip(fast, plain):
+            assert [(m.span(), m.groups()) for m in f.finditer(text)] == \
+                [(m.span(), m.groups()) for m in p.finditer(text)], (p.pattern, text)
+
+
+def test_places_kept_per_check_are_the_ones_worked_out_line_by_line(catalog):
+    paste = "\n".join([
+        "2026/09/20 20:14 引受 新宿郵便局 163-8799 東京都",
+        "2026/09/21 10:32 国際交換局に到着 東京国際郵便局 138-8799 東京都",
+        "2026/09/22 08:10 国際交換局に到着 東京国際郵便局 138-8799 東京都",
+        "09/24/2026 06:12\tArrival at inward office of exchange\t\tCHICAGO IL 60666\t\tUNITED STATES",
+        "09/25/2026 07:00\tArrival at inward office of exchange\t\tCHICAGO IL 60666\t\tUNITED STATES",
+        "2026/09/26 国際交換局に到着 CHICAGO IL 60688 アメリカ合衆国",
+        "2026/09/27 Something nobody has ever written, SHINJUKU",
+        "2026/09/28 Something nobody has ever written, SHINJUKU",
+    ])
+    lines = {line.no: line for line in parse.scan(paste)}
+    events = check(paste, catalog)["events"]
+    assert len(events) == 8
+    for event in events:
+        line = lines[event["line"]]
+        location = parse.location(line, (event["matched"],) if event["matched"] else ())
+        assert (event["location"], event["country"]) == (location, parse.place_country(location))
+
+
+def test_earliest_order_is_the_plain_minimum(catalog):
+    m = matcher(catalog)
+    tuples = list(m.entries.values()) + [((stage, None, code, "upu"),) for code, (stage, _) in m.codes.items()]
+    for candidates in tuples + [()]:
+        plain = min((m.order[c[0]] for c in candidates), default=-1)
+        assert _earliest_order(candidates, m) == plain

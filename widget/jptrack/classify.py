@@ -90,6 +90,8 @@ class Matcher:
         self.index = _parse.PhraseIndex((k, k) for k in self.entries)
         self.codes = {e.code: (stage.id, e.text) for stage in catalog for e in stage.upu}
         self.order = {stage.id: stage.order for stage in catalog}
+        # The earliest stage order of each wording's candidates, for sorting events.
+        self.earliest = {cands: min(self.order[c[0]] for c in cands) for cands in self.entries.values()}
         self.journey = {stage.id for stage in catalog.journey}
         destination = [self.order[s] for v in self.entries.values() for s, where, _, _ in v
                        if where == "destination"]
@@ -175,6 +177,7 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None) -> dict:
 
     events: list[_Event] = []
     headers: list[tuple[int, _Event]] = []   # (position, date heading)
+    places: dict = {}
     for line in lines:
         if line.noise:
             continue
@@ -198,8 +201,7 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None) -> dict:
                 continue
             if line.date is None:
                 continue  # neither dated nor a known wording: not an event
-        event.location = _parse.location(line, (event.matched,) if event.matched else ())
-        event.country = _parse.place_country(event.location)
+        event.location, event.country = _place(line, event.matched, places)
         events.append(event)
 
     _apply_headings(events, headers)
@@ -231,6 +233,21 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None) -> dict:
 
 
 _UNSEARCHED = object()
+
+
+def _place(line, matched: str | None, places: dict) -> tuple:
+    """(location, country) of an event's line.
+
+    Both depend only on the line without its date and time, and the matched wording; a
+    history repeats those (same status, same office) from line to line, so `places` (one
+    check's) keeps each answer.
+    """
+    key = (_parse.without_spans(line), matched)
+    place = places.get(key)
+    if place is None:
+        location = _parse.location_in(key[0], (matched,) if matched else ())
+        place = places[key] = (location, _parse.place_country(location))
+    return place
 
 
 class _DayfirstHint:
@@ -325,12 +342,19 @@ def _chronological(events: list[_Event], m: Matcher, newest_first: bool) -> list
     for rank, i in enumerate(positions):
         e = events[i]
         if e.date is not None:
-            order = min((m.order[c[0]] for c in e.candidates), default=-1)
             anchor = (e.date, -1 if e.minutes is None else e.minutes)
-            keys[i] = (*anchor, 0, order, rank)
+            keys[i] = (*anchor, 0, _earliest_order(e.candidates, m), rank)
         else:
             keys[i] = (*(anchor or (date.min, -1)), 1, rank)
-    return [events[i] for i in sorted(range(n), key=lambda i: keys[i])]
+    return [events[i] for i in sorted(range(n), key=keys.__getitem__)]
+
+
+def _earliest_order(candidates: tuple, m: Matcher) -> int:
+    """The smallest stage order among the candidates (-1 for none)."""
+    order = m.earliest.get(candidates)
+    if order is None:  # a bare UPU code, or no candidates
+        order = min((m.order[c[0]] for c in candidates), default=-1)
+    return order
 
 
 def _resolve_sides(ordered: list[_Event], m: Matcher, numbers: list) -> None:

@@ -34,7 +34,9 @@ def fold(text: str) -> str:
 
 def fold_nfkc(text: str) -> str:
     """`fold` of text that is already in NFKC form (saves normalising it a second time)."""
-    text = _DASH.sub("-", text).casefold()
+    if not text.isascii():  # every dash look-alike is outside ASCII
+        text = _DASH.sub("-", text)
+    text = text.casefold()
     # split() and strip() use the same whitespace as \s: this is re.sub(r"\s+", " ").strip()
     text = " ".join(text.split())
     return text.rstrip("。.").strip()
