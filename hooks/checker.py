@@ -161,6 +161,7 @@ def on_page_markdown(markdown: str, /, *, page, config, files) -> str | None:
     else:
         statuses_url = statuses.url
     rel = lambda url: get_relative_url(url, page.url)  # noqa: E731
+    page.meta["jptrack_script"] = rel(f"{ASSETS}/{_build.script}")   # overrides/main.html: in <head>
     return MARKER.sub(lambda match: _widget_html(
         script=rel(f"{ASSETS}/{_build.script}"), statuses=rel(statuses_url),
         max_chars=_build.max_chars, level=_heading_level(markdown[:match.start()])), markdown)

@@ -129,6 +129,10 @@ def test_widget_markup_contract(page, checker_url, path):
     assert root.locator("[aria-live=polite]").count() == 1
     assert root.get_attribute("data-search-exclude") is not None
     page.wait_for_function("document.querySelector('[data-jptrack-widget]').dataset.bound === 'true'")
+    # The same module in <head> too, so Python starts before the theme's own start-up.
+    head = page.locator("head script[type=module][data-jptrack-head]")
+    assert head.count() == 1
+    assert head.get_attribute("src") == root.locator("script[type=module]").get_attribute("src")
     # The file:// / no-JS fallback is hidden once the script has bound the widget.
     assert not root.locator("[data-jptrack-fallback]").is_visible()
     assert root.locator("[data-jptrack-fallback] a").get_attribute("href").endswith("statuses/")
@@ -143,6 +147,7 @@ def test_pages_without_the_checker_load_none_of_it(page, checker_url, checker_si
     heavy = [u for u in requests if "/assets/pyodide/" in u or u.endswith(".js") and "/assets/checker/" in u]
     assert heavy == []
     assert page.locator(WIDGET).count() == 0
+    assert page.locator("script[data-jptrack-head]").count() == 0
 
 
 def test_loads_lazily_and_shows_progress(page, checker_url):
