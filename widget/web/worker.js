@@ -37,6 +37,10 @@ let ready = null;   // Promise of the Python run function
 let mode = null;    // "snapshot" | "trimmed" | "plain"
 let init = null;    // the init message, kept for a late fallback
 const WARM_UP_MS = 1500;   // background warm-up after a snapshot start (see warmUp)
+// The warm-up pauses this long after each reply, so the page's render of the result does
+// not share the machine's cores with it (on 2 cores the first render became a long task).
+const QUIET_AFTER_REPLY_MS = 250;
+let quietUntil = 0;
 // The snapshot is 4-5 MB more to download than a trimmed start, which saves about a second
 // of Python boot: worth it from about 40 Mbit/s. Decoded wasm arrives ~3x faster than it
 // crosses the wire (gzip), so ask for 15 MB/s decoded, measured over RATE_SAMPLE bytes.
@@ -314,7 +318,7 @@ async function load(message, { forcePlain = false, reason = null } = {}) {
 async function warmUp(warm) {
   const until = performance.now() + WARM_UP_MS;
   while (performance.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, quietUntil - performance.now())));
     try {
       warm();
     } catch {
@@ -361,6 +365,7 @@ self.onmessage = async (event) => {
         json = run(String(message.text), message.today || null);
       }
       self.postMessage({ type: "reply", id: message.id, json, ms: performance.now() - started });
+      quietUntil = performance.now() + QUIET_AFTER_REPLY_MS;
     } catch (error) {
       self.postMessage({ type: "error", id: message.id,
                          message: String((error && error.message) || error).split("\n").slice(-2).join(" ") });
