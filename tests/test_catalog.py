@@ -22,6 +22,11 @@ VALID = textwrap.dedent("""\
       japan-post: {name: Japan Post, scope: journey, dates: month-first}
     contacts:
       shop: {name: The shop, how: Email them.}
+    verdicts:
+      normal: {label: Normal}
+      act: {label: Act}
+      done: {label: Done}
+      unknown: {label: Unknown}
     stages:
       - id: posting-collection
         order: 1
@@ -117,6 +122,18 @@ def test_duplicate_id():
     e = error_of(source)
     assert "duplicate stage id" in str(e) and e.stage == "posting-collection"
     assert e.line == line_of(source, "order: 2") - 1
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("  act: {label: Act}\n", "", "missing ['act']"),
+    ("  done: {label: Done}\n", "  done: {label: Done}\n  late: {label: Late}\n", "unknown ['late']"),
+])
+def test_every_verdict_state_has_a_label_and_no_other(old, new, expected):
+    source = broken(old, new)
+    e = error_of(source)
+    assert e.field == "verdicts" and expected in str(e)
+    assert "expected a label for each verdict state ['normal', 'act', 'done', 'unknown']" in str(e)
+    assert e.line == line_of(source, "verdicts:")
 
 
 def test_duplicate_wording_mapped_to_two_stages():

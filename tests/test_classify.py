@@ -105,8 +105,12 @@ def test_contract_shape():
                      "text": "09/20/2026 20:14\tPosting/Collection\t\tSHINJUKU\tTOKYO",
                      "stage": "posting-collection", "stage_title": CATALOG.stage("posting-collection").title.en,
                      "location": "SHINJUKU, TOKYO", "country": "JP", "matched": "Posting/Collection"}
-    assert set(result["verdict"]) == {"state", "service", "service_assumed", "last_event", "days_since",
-                                      "normal_days", "act_after_days", "act_from", "contacts", "message"}
+    assert set(result["verdict"]) == {"state", "label", "service", "service_name", "service_assumed",
+                                      "last_event", "days_since", "normal_days", "act_after_days",
+                                      "act_from", "contacts", "message"}
+    verdict = result["verdict"]
+    assert verdict["label"] == CATALOG.verdict_label(verdict["state"]).en
+    assert verdict["service_name"] == CATALOG.service(verdict["service"]).name.en
     assert result["tracking_numbers"][0]["number"] == "EG725089303JP"
     assert result["input"] == {"lines": 28, "chars": len((PASTES / "japanpost-en-us.txt").read_text())}
 

@@ -90,6 +90,8 @@ def shown(page) -> dict:
         return {
             stage: card ? card.dataset.currentStage : null,
             verdict: verdict ? verdict.dataset.verdict : null,
+            heading: verdict ? verdict.querySelector('strong').textContent : null,
+            facts: verdict ? verdict.textContent : null,
             href: link ? new URL(link.href).pathname : null,
             status: root.querySelector('[aria-live]').textContent,
             text: root.textContent,
@@ -204,8 +206,13 @@ def test_realistic_pastes_match_cpython(browser, checker_url):
             got = shown(page)
             want = {"stage": expected["current_stage"] or "",
                     "verdict": expected["verdict"]["state"],
+                    # the heading and the service's name come from stages.yaml, via Python
+                    "heading": expected["verdict"]["label"] + ". ",
                     "href": f"/stages/{expected['current_stage']}/" if expected["current_stage"] else None}
             have = {k: got[k] for k in want}
+            service = expected["verdict"]["service_name"]
+            if service and f"Service: {service}" not in got["facts"]:
+                mismatches.append(f"{name}: the verdict does not name the service {service!r}")
             if have != want:
                 mismatches.append(f"{name}: browser {have} != CPython {want}")
         context.close()

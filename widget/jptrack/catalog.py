@@ -119,6 +119,13 @@ class Service:
 
 
 @dataclass(frozen=True)
+class VerdictLabel:
+    """What the checker heads a verdict with (`verdicts:` in stages.yaml)."""
+    id: str      # the verdict's state, one of VERDICT_STATES
+    label: Text
+
+
+@dataclass(frozen=True)
 class Contact:
     id: str
     name: Text
@@ -165,6 +172,7 @@ class Catalog:
     sources: tuple[Source, ...]
     contacts: tuple[Contact, ...]
     stages: tuple[Stage, ...]
+    verdicts: tuple[VerdictLabel, ...] = ()
     _by_id: Mapping[str, Stage] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -181,6 +189,9 @@ class Catalog:
 
     def service(self, service_id: str) -> Service:
         return next(s for s in self.services if s.id == service_id)
+
+    def verdict_label(self, state: str) -> Text:
+        return next(v.label for v in self.verdicts if v.id == state)
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)
@@ -204,6 +215,7 @@ class Catalog:
             "sources": {s.id: {"name": s.name, "scope": s.scope, "dates": s.dates} for s in self.sources},
             "contacts": {c.id: {"name": text(c.name), "how": text(c.how)} for c in self.contacts},
             "stages": [_stage_to_dict(s, text) for s in self.stages],
+            "verdicts": {v.id: {"label": text(v.label)} for v in self.verdicts},
         }
 
     def to_json(self) -> str:
@@ -339,7 +351,9 @@ def _line_of(container: Any, key: Any = None) -> int | None:
 # ---------------------------------------------------------------------------
 
 _TOP_FIELDS = {"version": True, "languages": True, "services": True, "sources": True,
-               "contacts": True, "stages": True}
+               "contacts": True, "verdicts": True, "stages": True}
+# The states widget/jptrack/verdict.py gives; `verdicts:` labels each of them.
+VERDICT_STATES = ("normal", "act", "done", "unknown")
 _STAGE_FIELDS = {
     "id": True, "order": True, "kind": True, "title": True, "summary": True, "wordings": True,
     "upu": False, "meaning": True, "what_to_do": True, "contacts": True, "silence": False,
@@ -432,6 +446,13 @@ class _Validator:
 
         services = tuple(self.named_table(data, "services", languages, Service, ("name", "description")))
         contacts = tuple(self.named_table(data, "contacts", languages, Contact, ("name", "how")))
+        verdicts = tuple(self.named_table(data, "verdicts", languages, VerdictLabel, ("label",)))
+        missing = [state for state in VERDICT_STATES if state not in {v.id for v in verdicts}]
+        unknown = [v.id for v in verdicts if v.id not in VERDICT_STATES]
+        if missing or unknown:
+            self.fail(f"expected a label for each verdict state {list(VERDICT_STATES)}"
+                      + (f"; missing {missing}" if missing else "") + (f"; unknown {unknown}" if unknown else ""),
+                      data, "verdicts", "verdicts")
         sources = tuple(self.sources(data))
         raw_stages = self.list_of(data["stages"], data, "stages", "stages")
         stages = [self.stage(raw, raw_stages, i, languages, services, contacts, sources)
@@ -439,7 +460,7 @@ class _Validator:
         self.stage_id = None
         self.cross_check(stages, raw_stages)
         return Catalog(languages, services, sources, contacts,
-                       tuple(sorted(stages, key=lambda s: s.order)))
+                       tuple(sorted(stages, key=lambda s: s.order)), verdicts)
 
     def named_table(self, data, name, languages, cls, text_fields):
         table = data[name]

@@ -207,9 +207,9 @@ def report(result: dict) -> str:
     out.append(f"Current stage: {current['title']} ({current['id']})" if current else
                "Current stage: not recognised")
     v = result["verdict"]
-    out.append(f"Verdict: {v['state']}" + (f", act from {v['act_from']}" if v["act_from"] else ""))
+    out.append(f"Verdict: {v['label']} ({v['state']})" + (f", act from {v['act_from']}" if v["act_from"] else ""))
     if v["service"]:
-        out.append(f"Service: {v['service']}" + (" (assumed)" if v["service_assumed"] else ""))
+        out.append(f"Service: {v['service_name']}" + (" (assumed)" if v["service_assumed"] else ""))
     if v["contacts"]:
         out.append(f"Contact: {', '.join(v['contacts'])}")
     out.append(f"  {v['message']}")

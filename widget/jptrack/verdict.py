@@ -93,8 +93,16 @@ def _slowest(stage, services: list[str]) -> str | None:
 
 def verdict(catalog, stage, last_event: date | None, *, service: str | None = None,
             service_assumed: bool = False, today: date | None = None) -> dict:
-    """The contract's `verdict` object for a stage whose latest event was on last_event."""
-    today = today or date.today()
+    """The contract's `verdict` object for a stage whose latest event was on last_event,
+    with its heading (`label`) and the service's name from the catalog, for display."""
+    result = _verdict(catalog, stage, last_event, service=service,
+                      service_assumed=service_assumed, today=today or date.today())
+    result["label"] = catalog.verdict_label(result["state"]).en
+    result["service_name"] = catalog.service(service).name.en if service else None
+    return result
+
+
+def _verdict(catalog, stage, last_event, *, service, service_assumed, today) -> dict:
     result = {"state": "unknown", "service": service, "service_assumed": bool(service_assumed),
               "last_event": last_event.isoformat() if last_event else None, "days_since": None,
               "normal_days": None, "act_after_days": None, "act_from": None, "contacts": [],

@@ -391,24 +391,21 @@ function renderResult(root, result, text, view) {
   root.querySelector("[data-jptrack-result]").replaceChildren(card);
 }
 
-const VERDICT_LABELS = {
-  normal: "This wait is normal",
-  act: "Time to act",
-  done: "Nothing more to wait for",
-  unknown: "We can't tell yet",
-};
+// The verdict's states (jptrack.catalog.VERDICT_STATES), for its CSS class; its heading
+// (`label`) comes from stages.yaml with the result.
+const VERDICT_STATES = ["normal", "act", "done", "unknown"];
 
 function renderVerdict(verdict, current) {
-  const state = VERDICT_LABELS[verdict.state] ? verdict.state : "unknown";
+  const state = VERDICT_STATES.includes(verdict.state) ? verdict.state : "unknown";
   const box = el("div", { class: `jptrack__verdict jptrack__verdict--${state}` });
   box.dataset.verdict = state;
-  box.append(el("p", {}, el("strong", {}, VERDICT_LABELS[state] + ". "), verdict.message || ""));
+  box.append(el("p", {}, el("strong", {}, `${verdict.label || verdict.state}. `), verdict.message || ""));
   const facts = [];
   if (verdict.last_event) facts.push(`Last update: ${formatTime(verdict.last_event)}` +
     (verdict.days_since != null ? ` (${plural(verdict.days_since, "day")} ago)` : ""));
   if (verdict.normal_days != null) facts.push(`Normal silence here: up to ${plural(verdict.normal_days, "day")}`);
   if (verdict.act_from) facts.push(`Act from: ${verdict.act_from}`);
-  if (verdict.service) facts.push(`Service: ${serviceName(verdict.service)}${verdict.service_assumed ? " (assumed)" : ""}`);
+  if (verdict.service) facts.push(`Service: ${verdict.service_name || verdict.service}${verdict.service_assumed ? " (assumed)" : ""}`);
   if (facts.length) box.append(el("ul", { class: "jptrack__facts" }, ...facts.map((f) => el("li", {}, f))));
   const contacts = (verdict.contacts || []).map((id) => {
     const known = current && (current.contacts || []).find((c) => c.id === id);
@@ -420,7 +417,7 @@ function renderVerdict(verdict, current) {
 
 function renderNumber(n) {
   const verdict = n.valid ? "valid" : "probably mistyped";
-  const about = [n.product || serviceName(n.service), n.country_name || n.country].filter(Boolean).join(", ");
+  const about = [n.product, n.country_name || n.country].filter(Boolean).join(", ");
   const item = el("li", { class: n.valid ? "jptrack__number--valid" : "jptrack__number--invalid" },
     el("code", {}, n.number), ` — ${verdict}${about ? ` (${about})` : ""}.`);
   if (n.message) item.append(" ", n.message);
@@ -537,10 +534,6 @@ function formatTime(iso) {
 
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-function serviceName(id) {
-  return { ems: "EMS", airmail: "Airmail", sal: "SAL", surface: "Surface (sea mail)" }[id] || id || "";
 }
 
 // ---------------------------------------------------------------------------
