@@ -208,6 +208,8 @@ def test_realistic_pastes_match_cpython(browser, checker_url):
                     "verdict": expected["verdict"]["state"],
                     # the heading and the service's name come from stages.yaml, via Python
                     "heading": expected["verdict"]["label"] + ". ",
+                    "status": (f"Result: {expected['current']['title']}. {expected['verdict']['label']}."
+                               if expected["current"] else "No Japan Post status was recognised in the text."),
                     "href": f"/stages/{expected['current_stage']}/" if expected["current_stage"] else None}
             have = {k: got[k] for k in want}
             service = expected["verdict"]["service_name"]

@@ -271,7 +271,7 @@ async function run(root, { onPaste = false } = {}) {
   root.dataset.workerMs = String(Math.round(reply.ms * 10) / 10);   // Python's share
   performance.mark("jptrack:result");   // bench/widget.py reads it (cold start to first result)
   const current = data.result.current;
-  const label = VERDICT_LABELS[(data.result.verdict || {}).state];
+  const label = (data.result.verdict || {}).label;
   setStatus(root, current ? `Result: ${current.title}.${label ? ` ${label}.` : ""}`
                           : "No Japan Post status was recognised in the text.");
 }
