@@ -3,7 +3,7 @@
 The worker restores the snapshot when its header carries the pinned Pyodide's build id,
 and must fall back to a plain load (full stdlib, archive + catalog) whenever the snapshot
 or its stdlib is missing, corrupted or made for another build. By default it only takes
-the snapshot when the HTTP cache holds it or the network is fast; on a slow first visit
+the snapshot when the HTTP cache holds it or the wasm arrived fast; on a slow first visit
 it boots on the trimmed stdlib. The root's `data-engine` says which start was used
 ("snapshot", "trimmed", "plain"). The build must make the same bytes from the same inputs.
 """
@@ -201,10 +201,12 @@ def wasm_code_cache_events(context, url, *, throttle=None, dwell_ms=0):
 
 
 def test_a_slow_first_visit_leaves_the_compiled_wasm_for_the_next(profile, checker_url):
-    # The worker must hand the wasm's response to compileStreaming untouched: a clone() of
-    # it, or a second request for it cancelled halfway, and V8 stores no compiled code
-    # (the worker measured the download rate that way once). A Python boot tiers enough
-    # code up for V8 to store it within a few seconds.
+    # A returning visitor whose first visit booted Python (trimmed start) starts from V8's
+    # stored wasm code: it compiles nothing, and the interpreter is already optimised. V8
+    # stores it once a Python boot has tiered enough code up, from the response the worker
+    # compiles itself (see precompile in worker.js). (A snapshot start runs too little
+    # Python for V8 to store anything; traced, and measured no loss: deserialising the
+    # stored code made a snapshot restore slower, not faster.)
     assert "wasm.SerializeModule" in wasm_code_cache_events(profile, checker_url, throttle=SLOW, dwell_ms=6000)
     assert "wasm.Deserialize" in wasm_code_cache_events(profile, checker_url)
 
