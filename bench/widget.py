@@ -8,7 +8,8 @@ a bare page that only does loadPyodide() + runPython("1") in a module worker fro
 files, and serves it as a static host would: gzip for every compressible response and
 `Cache-Control: public, max-age=31536000, immutable` for the versioned asset folders.
 Then, per network profile ("fast": loopback; "throttled": Chromium network emulation,
-170 ms RTT, 9 Mbit/s down), round-robin in fresh Chromium contexts, median of --runs:
+170 ms RTT, 9 Mbit/s down), round-robin in fresh Chromium profiles, each timed once the
+browser's own start-up is over (settle_browser), median of --runs:
 
 * bare cold: navigation start → runPython("1") done (empty cache)
 * checker cold: navigation start → first result, a 30-event history pasted at once
