@@ -193,7 +193,6 @@ def wasm_code_cache_events(context, url, *, throttle=None, dwell_ms=0):
     check_and_engine(page, url)
     page.wait_for_timeout(dwell_ms)
     cdp.send("Tracing.end")
-    page.wait_for_function("true")
     while not done:
         page.wait_for_timeout(100)
     page.close()

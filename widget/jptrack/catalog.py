@@ -172,7 +172,7 @@ class Catalog:
     sources: tuple[Source, ...]
     contacts: tuple[Contact, ...]
     stages: tuple[Stage, ...]
-    verdicts: tuple[VerdictLabel, ...] = ()
+    verdicts: tuple[VerdictLabel, ...]
     _by_id: Mapping[str, Stage] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -447,8 +447,9 @@ class _Validator:
         services = tuple(self.named_table(data, "services", languages, Service, ("name", "description")))
         contacts = tuple(self.named_table(data, "contacts", languages, Contact, ("name", "how")))
         verdicts = tuple(self.named_table(data, "verdicts", languages, VerdictLabel, ("label",)))
-        missing = [state for state in VERDICT_STATES if state not in {v.id for v in verdicts}]
-        unknown = [v.id for v in verdicts if v.id not in VERDICT_STATES]
+        labelled = [v.id for v in verdicts]
+        missing = [state for state in VERDICT_STATES if state not in labelled]
+        unknown = [state for state in labelled if state not in VERDICT_STATES]
         if missing or unknown:
             self.fail(f"expected a label for each verdict state {list(VERDICT_STATES)}"
                       + (f"; missing {missing}" if missing else "") + (f"; unknown {unknown}" if unknown else ""),

@@ -391,12 +391,10 @@ function renderResult(root, result, text, view) {
   root.querySelector("[data-jptrack-result]").replaceChildren(card);
 }
 
-// The verdict's states (jptrack.catalog.VERDICT_STATES), for its CSS class; its heading
-// (`label`) comes from stages.yaml with the result.
-const VERDICT_STATES = ["normal", "act", "done", "unknown"];
-
+// The verdict's heading (`label`) comes from stages.yaml with the result; its state
+// (jptrack.catalog.VERDICT_STATES) picks the colour.
 function renderVerdict(verdict, current) {
-  const state = VERDICT_STATES.includes(verdict.state) ? verdict.state : "unknown";
+  const state = verdict.state || "unknown";
   const box = el("div", { class: `jptrack__verdict jptrack__verdict--${state}` });
   box.dataset.verdict = state;
   box.append(el("p", {}, el("strong", {}, `${verdict.label || verdict.state}. `), verdict.message || ""));
