@@ -178,6 +178,34 @@ def test_starts_on_its_own_on_a_checker_page(page, checker_url):
                            timeout=CPYTHON_TIMEOUT_MS)
 
 
+WATCH_WARMUP = """
+window.__warmup = [];
+new MutationObserver((records) => {
+  for (const r of records) {
+    for (const n of r.addedNodes) if (n.dataset && n.dataset.jptrackFontWarmup) window.__warmup.push({
+      added: performance.now(), hidden: n.getAttribute('aria-hidden'), inert: n.inert,
+      visibility: getComputedStyle(n).visibility, inWidget: Boolean(n.closest('[data-jptrack-widget]')),
+      controls: n.querySelectorAll('a, button').length});
+    for (const n of r.removedNodes) if (n.dataset && n.dataset.jptrackFontWarmup) window.__warmup.push({removed: performance.now()});
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def test_fonts_are_looked_up_while_python_loads_in_a_hidden_sample(page, checker_url):
+    # The first result's layout used to wait on font look-ups (a long task when the answer
+    # appears); the checker lays out a hidden sample result while Python loads instead.
+    page.add_init_script(WATCH_WARMUP)
+    page.goto(checker_url + "check/")
+    page.wait_for_function("window.__warmup.some((e) => 'removed' in e)", timeout=15_000)
+    added, removed = page.evaluate("window.__warmup")
+    assert (added["hidden"], added["inert"], added["visibility"], added["inWidget"]) == ("true", True, "hidden", False)
+    assert added["controls"] > 0   # a whole result card (links, the copy button), inert
+    assert page.locator("[data-jptrack-font-warmup]").count() == 0
+    assert submit(page, HISTORIES["japan-post-en"]["text"]) == "result"
+    assert page.locator("[data-current-stage]").count() == 1   # only the real result
+
+
 # ---------------------------------------------------------------------------
 # Same answers as CPython
 # ---------------------------------------------------------------------------

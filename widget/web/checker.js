@@ -180,7 +180,10 @@ function bind(root) {
   engine.views.add(root);
   root.dataset.state = engine.state === "ready" ? "ready" : "idle";
 
-  const warm = () => engine.start(loadTimeout(root));
+  const warm = () => {
+    engine.start(loadTimeout(root));
+    warmFonts(root);
+  };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run(root);
@@ -206,6 +209,7 @@ function bind(root) {
   // start-up has the answer ~200 ms sooner (bench/widget.py). The bytes are the same.
   if (engine.state === "idle" && config().autostart !== false) warm();
   if (engine.state !== "idle") showEngineState(root);
+  if (engine.state === "loading") warmFonts(root);   // started from <head>
 }
 
 function loadTimeout(root) {
@@ -349,6 +353,10 @@ function stageLink(url, text) {
 }
 
 function renderResult(root, result, text, view) {
+  root.querySelector("[data-jptrack-result]").replaceChildren(resultCard(root, result, text, view));
+}
+
+function resultCard(root, result, text, view) {
   const current = result.current;
   const verdict = result.verdict || {};
   const level = Math.min(Math.max(Number(root.dataset.headingLevel) || 2, 2), 5);
@@ -388,7 +396,53 @@ function renderResult(root, result, text, view) {
   const copy = el("button", { type: "button", class: "md-button jptrack__copy" }, "Copy summary");
   copy.addEventListener("click", () => copySummary(root, result, view));
   card.append(el("p", { class: "jptrack__tools" }, copy));
-  root.querySelector("[data-jptrack-result]").replaceChildren(card);
+  return card;
+}
+
+// ---------------------------------------------------------------------------
+// Font warm-up
+// ---------------------------------------------------------------------------
+
+// The first result's layout waited 20-80 ms on font look-ups (traced: one
+// FontCache::GetFontPlatformData per new font, weight and size, each a call to the browser
+// process), a long task right when the answer appears. So while Python loads, lay out a
+// hidden sample result, built by the same code, one part per idle moment; the real result
+// then finds the fonts looked up. The sample is never shown, read out or focusable.
+const SAMPLE = "Sample お届け";
+const SAMPLE_RESULT = {
+  current_stage: "",
+  current: { url: "#", title: SAMPLE, summary: SAMPLE, meaning: SAMPLE, what_to_do: SAMPLE,
+             contacts: [{ id: "sample", name: SAMPLE, how: SAMPLE }] },
+  verdict: { state: "normal", label: SAMPLE, message: `“${SAMPLE}”`, last_event: "2026-01-01T00:00",
+             days_since: 1, normal_days: 1, act_from: "2026-01-02", service: "sample", service_name: SAMPLE },
+  tracking_numbers: [{ number: "EG000000000JP", valid: true, product: SAMPLE, message: SAMPLE }],
+  events: [{ line: 1, time: "2026-01-01T00:00", text: SAMPLE, stage: "sample", matched: SAMPLE,
+             location: SAMPLE, stage_title: SAMPLE },
+           { line: 2, text: SAMPLE }],
+  unrecognised: [3],
+};
+let fontsWarmed = false;
+
+function warmFonts(root) {
+  if (fontsWarmed) return;
+  fontsWarmed = true;
+  const card = resultCard(root, SAMPLE_RESULT, `${SAMPLE}\n${SAMPLE}\n${SAMPLE}`,
+    { events_total: 3, unrecognised_total: 2 });
+  const sample = el("div", { class: root.className, "aria-hidden": "true", "data-jptrack-font-warmup": "true" }, card);
+  sample.inert = true;
+  sample.style.cssText = "position: absolute; left: -100000px; top: 0; width: 40em; visibility: hidden";
+  const parts = [...card.children];
+  for (const part of parts) part.hidden = true;
+  root.after(sample);   // the same ancestors as the real result, so the same font sizes
+  const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 50));
+  const next = () => {
+    const part = parts.shift();
+    if (!part || !sample.isConnected) { sample.remove(); return; }
+    part.hidden = false;
+    void sample.offsetHeight;   // lay it out now, in this idle moment
+    idle(next, { timeout: 1000 });
+  };
+  idle(next, { timeout: 1000 });
 }
 
 // The verdict's heading (`label`) comes from stages.yaml with the result; its state
