@@ -309,6 +309,8 @@ async function load(message, { forcePlain = false, reason = null } = {}) {
   mark("ready");
   self.postMessage({ type: "ready", ms: performance.now() - started, mode, fallback: python.fallback,
                      rate: python.rate === undefined ? null : python.rate, marks });
+  // Checks that came in while Python loaded await `ready`, which this return resolves before
+  // the warm-up's first timer fires: they run first.
   if (python.warmUp) warmUp(python.warmUp);
   return python.run;
 }
