@@ -364,7 +364,9 @@ def _widget_html(*, script: str, statuses: str, max_chars: int, level: int) -> s
         f'<label class="jptrack__label" for="jptrack-input">Paste your tracking history or tracking number</label>\n'
         f'<p class="jptrack__hint" id="jptrack-hint">Copy the whole tracking page (Japan Post, your local post or a '
         f'tracking app) and paste it here. It is checked in your browser: nothing you paste leaves this page.</p>\n'
-        f'<textarea class="jptrack__input" id="jptrack-input" name="tracking" rows="7" spellcheck="false" '
+        # No `name` on the textarea: a form sent before the script binds it (a slow or
+        # blocked script) then carries nothing, instead of the paste in the page's URL.
+        f'<textarea class="jptrack__input" id="jptrack-input" rows="7" spellcheck="false" '
         f'autocomplete="off" aria-describedby="jptrack-hint"></textarea>\n'
         f'<div class="jptrack__actions">\n'
         f'<button class="md-button md-button--primary jptrack__submit" type="submit">Check</button>\n'

@@ -59,7 +59,13 @@ def configure(page, **settings) -> None:
 
 
 def submit(page, text: str, *, timeout: float = CPYTHON_TIMEOUT_MS) -> str:
-    """Put text in the textarea, press Check, wait for a result or an error; return the state."""
+    """Put text in the textarea, press Check, wait for a result or an error; return the state.
+    Waits for the script to bind the form first (a click before that sends the form the
+    browser's way, which reloads the page)."""
+    deadline = time.monotonic() + timeout / 1000
+    while page.get_attribute(WIDGET, "data-bound") != "true":
+        assert time.monotonic() < deadline, "the checker's script never bound the widget"
+        page.wait_for_timeout(50)
     page.evaluate("""(text) => {
         const root = document.querySelector('[data-jptrack-widget]');
         root.dataset.state = 'waiting';

@@ -3,6 +3,7 @@ Pyodide failing to load, file://, and a strict Content-Security-Policy."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -192,6 +193,25 @@ def test_file_url_shows_the_static_fallback(page, checker_site):
     href = fallback.locator("a").get_attribute("href")
     assert href.endswith("statuses/")
     assert (checker_site / "check" / href / "index.html").resolve().exists()
+
+
+def test_a_form_sent_without_the_script_keeps_the_paste_out_of_the_url(browser, checker_url):
+    # Before the script binds the form (slow or blocked JS) "Check" sends it the browser's
+    # way, to the page's own URL: that request must not carry the paste.
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url + " " + (r.post_data or "")))
+    page.goto(checker_url + "check/")
+    text = HISTORIES["japan-post-en"]["text"]
+    page.fill(f"{WIDGET} textarea", text)
+    page.click(SUBMIT)
+    page.wait_for_load_state()
+    context.close()
+    words = set(re.findall(r"\b[A-Z0-9]{6,}\b", text))   # the number, places, dates
+    assert "EG123456785JP" in words
+    leaked = [r for r in requests if any(w in r for w in words)]
+    assert not leaked, leaked
 
 
 CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'"
