@@ -7,8 +7,9 @@
 // Test and tuning knobs (all optional): on the widget root `data-load-timeout` (ms) and
 // `data-today` (YYYY-MM-DD); or window.jptrackConfig = {loadTimeout, today, autostart: false,
 // snapshot: false (a plain start on the full stdlib) | "always" (the snapshot, however slow
-// the network) | "never" (a start on the trimmed stdlib)}. After loading, the root's data-engine says which start was used
-// ("snapshot", "trimmed" or "plain", see worker.js) and data-engine-fallback why.
+// the network) | "never" (a start on the trimmed stdlib)}. After loading, the root's
+// data-engine says which start was used ("snapshot", "trimmed" or "plain", see worker.js)
+// and data-engine-fallback why.
 "use strict";
 
 // Filled in by hooks/checker.py at build time: names relative to this file.
