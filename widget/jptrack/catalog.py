@@ -15,6 +15,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -65,10 +66,16 @@ class Text:
 
     values: tuple[tuple[str, str], ...]
 
-    def get(self, lang: str = "en") -> str:
-        return dict(self.values).get(lang) or dict(self.values)["en"]
+    # The catalog is read-only once loaded, and every check reads a few dozen texts and
+    # windows: look each up once (cached_property writes past a frozen dataclass's guard).
+    @cached_property
+    def _by_lang(self) -> dict[str, str]:
+        return dict(self.values)
 
-    @property
+    def get(self, lang: str = "en") -> str:
+        return self._by_lang.get(lang) or self._by_lang["en"]
+
+    @cached_property
     def en(self) -> str:
         return self.get("en")
 
@@ -102,11 +109,11 @@ class Window:
     normal: str
     act_after: str
 
-    @property
+    @cached_property
     def normal_days(self) -> int:
         return parse_duration(self.normal)
 
-    @property
+    @cached_property
     def act_after_days(self) -> int:
         return parse_duration(self.act_after)
 
@@ -162,7 +169,11 @@ class Stage:
     terminal: bool = False
 
     def window(self, service: str) -> Window | None:
-        return dict(self.silence).get(service)
+        return self._windows.get(service)
+
+    @cached_property
+    def _windows(self) -> dict[str, Window]:
+        return dict(self.silence)
 
 
 @dataclass(frozen=True)
