@@ -13,7 +13,10 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from jptrack.catalog import load
-from jptrack.classify import check
+from jptrack.classify import check, matcher
+from jptrack.normalize import fold
+from jptrack.parse import _TOKEN, _places, tokens
+from jptrack.verdict import _index as service_index
 
 CATALOG = load(ROOT / "stages.yaml")
 PASTES = Path(__file__).parent / "fixtures" / "pastes"
@@ -108,3 +111,56 @@ def test_pathological_lines_are_linear():
         for text in (evil, evil.replace(" ", "\n")):
             elapsed = _seconds(text)
             assert elapsed < max(10 * baseline, 0.05), (unit, elapsed, baseline)
+
+
+# ---------------------------------------------------------------------------
+# PhraseIndex.findall_text: the same phrases as a scan of every token of the text
+# ---------------------------------------------------------------------------
+
+def _findall_by_tokens(index, folded):
+    """The plain way: every token of the text, the longest phrase at each position, the
+    positions inside a phrase found skipped. Returns (first token, last token, value)."""
+    toks = tokens(folded)
+    found, end = [], 0
+    for i, tok in enumerate(toks):
+        if i < end or tok not in index._first:
+            continue
+        for seq, k, _size, value in index._first[tok]:
+            if toks[i:i + k] == seq:
+                found.append((i, i + k - 1, value))
+                end = i + k
+                break
+    return found
+
+
+def _as_token_positions(folded, hits):
+    """findall_text's string offsets as token positions, to compare with the plain way."""
+    starts = [m.start() for m in _TOKEN.finditer(folded)]
+    ends = [m.end() for m in _TOKEN.finditer(folded)]
+    return [(starts.index(a), ends.index(b), value) for a, b, value in hits]
+
+
+_INDEXES = {"services": service_index(CATALOG), "wordings": matcher(CATALOG).index, "places": _places()}
+_PHRASES = {name: [" ".join(seq) for cands in ix._first.values() for seq, *_ in cands]
+            for name, ix in _INDEXES.items()}
+_GLUE = st.sampled_from([" ", "", "\n", "-", "/", ".", "x", "a", "1", "便", "。", " e ", "\t", "（"])
+
+
+@FAST
+@given(st.sampled_from(sorted(_INDEXES)), st.data())
+def test_findall_text_finds_what_a_scan_of_every_token_finds(name, data):
+    phrases = st.sampled_from(_PHRASES[name])
+    cut = phrases.map(lambda p: p[: len(p) // 2])                      # a phrase cut short
+    parts = data.draw(st.lists(st.one_of(phrases, phrases.map(str.upper), cut, _GLUE,
+                                         st.text(max_size=6)), max_size=30))
+    folded = fold("".join(parts))
+    index = _INDEXES[name]
+    assert _as_token_positions(folded, index.findall_text(folded)) == _findall_by_tokens(index, folded)
+
+
+def test_findall_text_on_the_fixture_pastes():
+    for path in sorted(PASTES.glob("*.txt")):
+        folded = fold(path.read_text(encoding="utf-8"))
+        for name, index in _INDEXES.items():
+            expected = _findall_by_tokens(index, folded)
+            assert _as_token_positions(folded, index.findall_text(folded)) == expected, (path.name, name)

@@ -100,7 +100,8 @@ class Line:
 # Latin, Greek and Cyrillic words are single tokens (so phrases match whole words);
 # every other non-space character, CJK included, is a token of its own (so Japanese,
 # Chinese and Korean wordings match as plain substrings).
-_TOKEN = re.compile(r"[0-9a-z\u00df-\u024f\u0370-\u03ff\u0400-\u04ff]+|\S")
+_WORD_CHARS = "0-9a-z\u00df-\u024f\u0370-\u03ff\u0400-\u04ff"
+_TOKEN = re.compile(f"[{_WORD_CHARS}]+|\\S")
 
 
 def tokens(folded: str) -> list[str]:
@@ -140,6 +141,13 @@ class PhraseIndex:
         for cands in first.values():
             cands.sort(key=lambda c: -c[2])
         self._first = first
+        # For findall_text: each first token's phrases with their tokens joined, no spaces;
+        # the widest phrase in characters (tokens are joined by at most one space in folded
+        # text, so k tokens span their characters plus k - 1) and one more.
+        self._joined = {t: ["".join(seq) for seq, *_ in cands] for t, cands in first.items()}
+        self._reach = 1 + max((sum(map(len, seq)) + n - 1 for cands in first.values()
+                               for seq, n, *_ in cands), default=0)
+        self._patterns: dict[frozenset, re.Pattern] = {}
 
     def search(self, toks: list[str], strict_cjk: bool = False, skip: tuple = ()):
         """(start, end, value) of the longest phrase in toks, or None.
@@ -170,42 +178,63 @@ class PhraseIndex:
                     break
         return best
 
-    def findall(self, toks: list[str]) -> list:
-        """Every phrase in toks, left to right (the longest at each position).
+    def findall_text(self, folded: str) -> list:
+        """Every phrase in folded text, left to right (the longest at each position), as
+        (start, end, value) with string offsets: the phrases a scan of the text's tokens
+        would find, without making a token of every word of a long paste.
 
-        >>> PhraseIndex([('sal', 'sal'), ('ems', 'ems')]).findall(tokens('ems or sal'))
-        [(0, 1, 'ems'), (2, 3, 'sal')]
+        Used on a whole paste: a 10,000-line one has some 180,000 tokens, and listing them
+        cost more than all the rest of the search. A phrase can only be there if its tokens,
+        spaces left out, are in the text with its spaces left out (a C substring search);
+        a regex made of the first tokens of those phrases finds where they may start, and
+        only the few tokens after each such place are made.
+
+        >>> PhraseIndex([('sal', 'sal'), ('ems', 'ems')]).findall_text('ems or sal')
+        [(0, 3, 'ems'), (7, 10, 'sal')]
         """
+        squeezed = folded.replace(" ", "")
+        firsts = frozenset(first for first, cands in self._first.items()
+                           if any(joined in squeezed for joined in self._joined[first]))
+        if not firsts:
+            return []
+        starts = self._starts_pattern(firsts)
         found, end = [], 0
-        first = self._first
-        for i in self._starts(toks):
-            if i < end:
-                continue  # inside the phrase found before
-            for seq, k, _size, value in first[toks[i]]:
-                if toks[i:i + k] == seq:
-                    found.append((i, i + k, value))
-                    end = i + k
+        reach = self._reach
+        for m in starts.finditer(folded):
+            at = m.start()
+            if at < end or (at and m.lastindex == 1 and _WORD_CHAR.match(folded, at - 1)):
+                continue  # inside the phrase found before, or inside a longer word
+            # `reach` covers the widest phrase and one character more, so a token cut off
+            # at the window's edge is longer than the phrase token it is compared with.
+            spans = [t.span() for t in _TOKEN.finditer(folded, at, at + reach)]
+            toks = [folded[a:b] for a, b in spans]
+            for seq, k, _size, value in self._first[toks[0]]:
+                if toks[:k] == seq:
+                    end = spans[k - 1][1]
+                    found.append((at, end, value))
                     break
         return found
 
-    def _starts(self, toks: list[str]) -> list[int]:
-        """Positions in toks where some phrase could start, in order.
+    def _starts_pattern(self, firsts: frozenset) -> re.Pattern:
+        """A regex of the given first tokens: group 1 a word (the caller checks the character
+        before it; a look-behind here would be tried at every position of the text), group 2
+        a single character, which is always a token of its own."""
+        pattern = self._patterns.get(firsts)
+        if pattern is None:
+            words = sorted((t for t in firsts if _WHOLE_WORD.fullmatch(t)), key=len, reverse=True)
+            chars = sorted(t for t in firsts if not _WHOLE_WORD.fullmatch(t))
+            never = "((?!))"   # keeps the group numbers when one kind is missing
+            word = f"({'|'.join(map(re.escape, words))})(?![{_WORD_CHARS}])" if words else never
+            char = f"([{''.join(map(re.escape, chars))}])" if chars else never
+            pattern = re.compile(f"{word}|{char}")
+            if len(self._patterns) > 64:
+                self._patterns.clear()
+            self._patterns[firsts] = pattern
+        return pattern
 
-        For findall over a whole paste (thousands of tokens, a handful of phrase starts) a
-        set intersection and list.index, both in C, beat a dict look-up per token. (Not
-        for search on one line: there the set costs more than it saves.)
-        """
-        found = []
-        for tok in self._first.keys() & set(toks):
-            i = toks.index(tok)
-            while True:
-                found.append(i)
-                try:
-                    i = toks.index(tok, i + 1)
-                except ValueError:
-                    break
-        found.sort()
-        return found
+
+_WORD_CHAR = re.compile(f"[{_WORD_CHARS}]")
+_WHOLE_WORD = re.compile(f"[{_WORD_CHARS}]+")
 
 
 # ---------------------------------------------------------------------------

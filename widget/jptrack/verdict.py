@@ -35,7 +35,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from .normalize import fold
-from .parse import PhraseIndex, tokens
+from .parse import PhraseIndex
 
 __all__ = ["verdict", "choose_service", "service_hints"]
 
@@ -46,7 +46,7 @@ def service_hints(catalog, texts) -> set[str]:
     found: set[str] = set()
     for text in texts:
         if isinstance(text, str) and text:
-            found.update(hit[2] for hit in index.findall(tokens(fold(text))))
+            found.update(hit[2] for hit in index.findall_text(fold(text)))
     return found
 
 
@@ -85,7 +85,7 @@ def _slowest(stage, services: list[str]) -> str | None:
         return services[-1]
 
     def act_after(service: str) -> int:
-        window = stage.window(service)  # parses the catalog's durations: ask once
+        window = stage.window(service)
         return window.act_after_days if window else -1
 
     return max(services, key=lambda s: (act_after(s), services.index(s)))
