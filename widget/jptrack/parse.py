@@ -193,8 +193,8 @@ class PhraseIndex:
         [(0, 3, 'ems'), (7, 10, 'sal')]
         """
         squeezed = folded.replace(" ", "")
-        firsts = frozenset(first for first, cands in self._first.items()
-                           if any(joined in squeezed for joined in self._joined[first]))
+        firsts = frozenset(first for first, joined in self._joined.items()
+                           if any(phrase in squeezed for phrase in joined))
         if not firsts:
             return []
         starts = self._starts_pattern(firsts)
@@ -202,7 +202,7 @@ class PhraseIndex:
         reach = self._reach
         for m in starts.finditer(folded):
             at = m.start()
-            if at < end or (at and m.lastindex == 1 and _WORD_CHAR.match(folded, at - 1)):
+            if at < end or (at and m.lastindex == 1 and _WHOLE_WORD.match(folded, at - 1)):
                 continue  # inside the phrase found before, or inside a longer word
             # `reach` covers the widest phrase and one character more, so a token cut off
             # at the window's edge is longer than the phrase token it is compared with.
@@ -233,7 +233,6 @@ class PhraseIndex:
         return pattern
 
 
-_WORD_CHAR = re.compile(f"[{_WORD_CHARS}]")
 _WHOLE_WORD = re.compile(f"[{_WORD_CHARS}]+")
 
 
