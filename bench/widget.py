@@ -19,6 +19,8 @@ browser's own start-up is over (settle_browser), median of --runs:
   the checker's per profile, since the worker picks its start by how fast the wasm arrives
 * main-thread long tasks (> 50 ms) during checker cold loads, next to a page of the same
   site without the checker (the page's own start-up), and from click to result (warm)
+* the checker's milestones (worker running, wasm compiled, snapshot in, restored, first
+  result ...), median per profile, for cold and repeat loads: where the time goes
 
 Targets: checker cold ≤ 0.35 × bare cold (fast), ≤ 1.0 × (throttled); repeat ≤ 0.25 × bare
 cold; paste after 3 s ≤ 300 ms; 0 long tasks from the checker.
@@ -86,7 +88,9 @@ def history(lines: int) -> str:
 
 
 
-MARKS: dict[str, list[dict]] = {}   # profile -> the milestones of each checker cold load (ms since navigation)
+MARKS: dict[str, list[dict]] = {}   # "fast cold", ... -> the milestones of each checker load (ms since navigation)
+MILESTONES = """() => Object.fromEntries(performance.getEntriesByType('mark')
+    .filter((m) => m.name.startsWith('jptrack:')).map((m) => [m.name.slice(8), Math.round(m.startTime)]))"""
 THROTTLE = dict(offline=False, latency=170, downloadThroughput=9e6 / 8, uploadThroughput=1.5e6 / 8)
 COMPRESSIBLE = (".js", ".mjs", ".wasm", ".zip", ".bin", ".json", ".html", ".css", ".svg", ".xml", ".txt")
 IMMUTABLE = ("/assets/pyodide/", "/assets/checker/")
@@ -242,8 +246,8 @@ def _checker_cold_and_repeat(context, url, text, throttled):
     page = new_page(context, throttled)
     cold = checker_load(page, url, text)
     longtasks = page.evaluate("window.__longtasks")
-    MARKS.setdefault("throttled" if throttled else "fast", []).append(page.evaluate("""() => Object.fromEntries(performance.getEntriesByType('mark')
-        .filter((m) => m.name.startsWith('jptrack:')).map((m) => [m.name.slice(8), Math.round(m.startTime)]))"""))
+    profile = "throttled" if throttled else "fast"
+    MARKS.setdefault(f"{profile} cold", []).append(page.evaluate(MILESTONES))
     engine = page.get_attribute("[data-jptrack-widget]", "data-engine")
     rate = page.get_attribute("[data-jptrack-widget]", "data-engine-rate")
     if rate:
@@ -252,6 +256,7 @@ def _checker_cold_and_repeat(context, url, text, throttled):
     page = new_page(context, throttled)
     repeat = checker_load(page, url, text)
     repeat_engine = page.get_attribute("[data-jptrack-widget]", "data-engine")
+    MARKS.setdefault(f"{profile} repeat", []).append(page.evaluate(MILESTONES))
     return cold, repeat, longtasks, f"{engine}/{repeat_engine}"
 
 
@@ -426,7 +431,8 @@ def main() -> int:
     ]
     for profile, loads in MARKS.items():
         names = sorted({k for m in loads for k in m}, key=lambda k: statistics.median(m[k] for m in loads if k in m))
-        rows.append((f"[{profile}] checker cold milestones, median (ms since navigation)", "",
+        profile, visit = profile.split()
+        rows.append((f"[{profile}] checker {visit} milestones, median (ms since navigation)", "",
                      ", ".join(f"{k} {statistics.median(m[k] for m in loads if k in m):.0f}" for k in names)))
     raw["marks"] = MARKS
     if args.json:
