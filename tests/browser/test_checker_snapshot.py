@@ -234,6 +234,85 @@ def test_a_fast_first_visit_downloads_the_snapshot(profile, checker_url):
     assert (engine, fetched) == ("snapshot", True)
 
 
+# ---------------------------------------------------------------------------
+# Decoded copies of the runtime in Cache Storage (worker.js, "copies")
+# ---------------------------------------------------------------------------
+
+COPIES = re.search(r'const COPIES = "([^"]+)";', (ROOT / "widget/web/worker.js").read_text()).group(1)
+RUNTIME = ("pyodide.asm.wasm", "/snapshot-", "/stdlib-")
+
+
+def stay_until_copied(context, url, **settings):
+    """A first visit that stays until the worker has kept its copies; their URLs."""
+    page = context.new_page()
+    check_and_engine(page, url, **settings)
+    page.wait_for_function("performance.getEntriesByName('jptrack:copied').length > 0", timeout=30_000)
+    keys = page.evaluate(f"caches.open({json.dumps(COPIES)}).then((c) => c.keys()).then((k) => k.map((r) => r.url))")
+    page.close()
+    return keys
+
+
+def runtime_requests(page):
+    requested = []
+    # GETs only: the worker's HEAD request, which checks the wasm is on the site, stays
+    page.on("request", lambda r: requested.append(r.url)
+            if r.method == "GET" and any(f in r.url for f in RUNTIME) else None)
+    return requested
+
+
+def test_a_returning_visitor_reads_the_runtime_from_its_kept_copies(profile, checker_url, checker_site):
+    keys = stay_until_copied(profile, checker_url, snapshot="always")
+    snapshot, stdlib = assets(checker_site)
+    assert sorted(k.removeprefix(checker_url) for k in keys) == sorted([
+        f"assets/checker/{snapshot.name}", f"assets/checker/{stdlib.name}",
+        next(k for k in keys if k.endswith("pyodide.asm.wasm")).removeprefix(checker_url)])
+    assert all(k.startswith(checker_url + "assets/") for k in keys)   # site files only, no text
+    page = profile.new_page()
+    requested = runtime_requests(page)
+    engine = check_and_engine(page, checker_url)
+    assert engine == ("snapshot", None)
+    assert page.get_attribute(WIDGET, "data-engine-from") == "copies"
+    assert requested == []   # none of the three was read from the network or the HTTP cache
+
+
+def test_a_trimmed_start_keeps_no_copies(profile, checker_url):
+    # Its Python boot leaves V8's compiled wasm with the HTTP cache entry instead (above).
+    page = profile.new_page()
+    check_and_engine(page, checker_url, snapshot="never")
+    page.wait_for_timeout(4000)
+    assert page.evaluate(f"caches.has({json.dumps(COPIES)})") is False
+    page.close()
+
+
+def test_copies_of_another_build_are_dropped(profile, checker_url):
+    page = profile.new_page()
+    page.goto(checker_url + "404.html")
+    page.evaluate(f"""caches.open({json.dumps(COPIES)}).then((c) => c.put(
+        new URL("assets/pyodide/0.0.1/pyodide.asm.wasm", location.href).href, new Response("old")))""")
+    page.close()
+    keys = stay_until_copied(profile, checker_url, snapshot="always")
+    assert len(keys) == 3 and not any("/0.0.1/" in k for k in keys)
+
+
+@pytest.mark.parametrize("broken", ["pyodide.asm.wasm", "/snapshot-", "/stdlib-"])
+def test_a_broken_copy_is_dropped_and_the_checker_still_answers(profile, checker_url, broken):
+    keys = stay_until_copied(profile, checker_url, snapshot="always")
+    url = next(k for k in keys if broken in k)
+    page = profile.new_page()
+    page.goto(checker_url + "404.html")
+    page.evaluate(f"""caches.open({json.dumps(COPIES)}).then((c) => c.put({json.dumps(url)},
+        new Response(new Uint8Array(4096).fill(7), {{headers: {{"Content-Type": "application/wasm"}}}})))""")
+    page.close()
+    page = profile.new_page()
+    engine, fallback = check_and_engine(page, checker_url)
+    assert engine in ("snapshot", "plain") and fallback, "the broken copy should show as a fallback"
+    assert page.get_attribute(WIDGET, "data-engine-from") == "copies"
+    assert page.evaluate(f"caches.has({json.dumps(COPIES)})") is False
+    page.close()
+    # The next visit starts from the HTTP cache again, and makes fresh copies.
+    assert len(stay_until_copied(profile, checker_url)) == 3
+
+
 @pytest.mark.pyodide   # slow: two Node runs (~25 s)
 def test_build_makes_the_same_bytes_again(checker_site, tmp_path):
     """Make the stdlib and snapshot again from the site's own archive and catalog, in a fresh

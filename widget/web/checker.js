@@ -89,11 +89,12 @@ const engine = {
           this.mode = data.mode;                 // "snapshot", "trimmed" or "plain"
           this.fallback = data.fallback || "";
           this.rate = data.rate;                 // what chose the start (bytes/s), if measured
+          this.from = data.copies ? "copies" : "http";   // the runtime from Cache Storage copies?
           recordMarks(data.marks);
           this.notify();
           resolve(worker);
         } else if (data.type === "marks") {
-          recordMarks(data.marks);   // the background warm-up after a snapshot start is over
+          recordMarks(data.marks);   // background work done: the warm-up, the kept copies
         } else if (data.type === "failed") {
           fail(data.message);
         } else if (data.type === "reply" || data.type === "error") {
@@ -164,6 +165,7 @@ const engine = {
       if (this.mode) root.dataset.engine = this.mode;
       if (this.fallback) root.dataset.engineFallback = this.fallback;
       if (this.rate != null) root.dataset.engineRate = String(Math.round(this.rate));
+      if (this.from) root.dataset.engineFrom = this.from;
       showEngineState(root);
     }
   },
