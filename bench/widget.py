@@ -13,7 +13,11 @@ browser's own start-up is over (settle_browser), median of --runs:
 
 * bare cold: navigation start → runPython("1") done (empty cache)
 * checker cold: navigation start → first result, a 30-event history pasted at once
-* checker repeat: same context (HTTP cache warm), new page, same measure
+* checker repeat: same context (HTTP cache warm), new page, same measure. The cold page
+  stays open until the checker's background work is over, as for a visitor who reads the
+  result: its copies of the runtime for the next visit kept (the "copied" mark), or
+  DWELL_S after the result when it keeps none (a trimmed start; V8 stores its compiled
+  wasm meanwhile)
 * paste after 3 s: cold page, the customer pastes 3 s after the load event; paste → result
 * bytes over the wire (compressed response bodies) for bare and checker, one cold load;
   the checker's per profile, since the worker picks its start by how fast the wasm arrives
@@ -87,6 +91,8 @@ def history(lines: int) -> str:
     return "\n".join(out) + "\n"
 
 
+
+DWELL_S = 6   # the longest a cold checker page stays open before the repeat visit (above)
 
 MARKS: dict[str, list[dict]] = {}   # "fast cold", ... -> the milestones of each checker load (ms since navigation)
 MILESTONES = """() => Object.fromEntries(performance.getEntriesByType('mark')
@@ -243,6 +249,7 @@ def checker_cold_and_repeat(browser, url, text, throttled):
 
 
 def _checker_cold_and_repeat(context, url, text, throttled):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     page = new_page(context, throttled)
     cold = checker_load(page, url, text)
     longtasks = page.evaluate("window.__longtasks")
@@ -252,10 +259,17 @@ def _checker_cold_and_repeat(context, url, text, throttled):
     rate = page.get_attribute("[data-jptrack-widget]", "data-engine-rate")
     if rate:
         engine += f"@{float(rate) / 1e6:.0f}MB/s"
+    try:
+        page.wait_for_function("performance.getEntriesByName('jptrack:copied').length > 0",
+                               timeout=DWELL_S * 1000, polling=100)
+    except PlaywrightTimeout:
+        pass   # no copies kept: DWELL_S was the visit
     page.close()
     page = new_page(context, throttled)
     repeat = checker_load(page, url, text)
     repeat_engine = page.get_attribute("[data-jptrack-widget]", "data-engine")
+    if page.get_attribute("[data-jptrack-widget]", "data-engine-from") == "copies":
+        repeat_engine += "+copies"
     MARKS.setdefault(f"{profile} repeat", []).append(page.evaluate(MILESTONES))
     return cold, repeat, longtasks, f"{engine}/{repeat_engine}"
 
