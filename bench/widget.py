@@ -17,7 +17,7 @@ browser's own start-up is over (settle_browser), median of --runs:
   stays open until the checker's background work is over, as for a visitor who reads the
   result: its copies of the runtime for the next visit kept (the "copied" mark), or
   DWELL_S after the result when it keeps none (a trimmed start; V8 stores its compiled
-  wasm meanwhile)
+  wasm meanwhile); the repeat load is timed once the browser is quiet again, like the others
 * paste after 3 s: cold page, the customer pastes 3 s after the load event; paste → result
 * bytes over the wire (compressed response bodies) for bare and checker, one cold load;
   the checker's per profile, since the worker picks its start by how fast the wasm arrives
@@ -265,6 +265,7 @@ def _checker_cold_and_repeat(context, url, text, throttled):
     except PlaywrightTimeout:
         pass   # no copies kept: DWELL_S was the visit
     page.close()
+    settle_browser()   # a visitor comes back later, not while the browser tears the page down
     page = new_page(context, throttled)
     repeat = checker_load(page, url, text)
     repeat_engine = page.get_attribute("[data-jptrack-widget]", "data-engine")
