@@ -16,6 +16,9 @@ for a long time):
     assets/checker/checker-<hash>.js     page module (widget/web/checker.js + asset names)
     assets/checker/worker-<hash>.js      module worker (widget/web/worker.js)
     assets/checker/checker-<hash>.css    styles (on every page via extra_css; small)
+    assets/javascripts/workers/search-after-checker-<hash>.js
+                                         on pages with the checker, Material's search
+                                         worker starts through it, once Python has started
     assets/checker/stdlib-<hash>.zip     trimmed standard library, precompiled .pyc, stored
     assets/checker/snapshot-<hash>.bin   memory snapshot: Python started on that stdlib with
                                          the checker imported and the catalog loaded
@@ -73,6 +76,11 @@ ASSETS = "assets/checker"
 # Fixed timestamp for every zip entry, so the archive (and its hash) only changes with the code.
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 CACHE = ".cache/checker"
+# Material's search worker finds its language files relative to its own address, so the
+# wrapper that delays it (widget/web/search-after-checker.js) lives beside it.
+SEARCH_WORKERS = "assets/javascripts/workers"
+MATERIAL_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
+MATERIAL_SEARCH_WORKER = re.compile(r"^search\.[0-9a-f]+\.min\.js$")
 CACHE_KEEP = 4                      # newest cache entries kept
 
 
@@ -82,6 +90,7 @@ class _Build:
     version: str
     files: dict[str, bytes | Path] = field(default_factory=dict)   # site uri -> content or source
     script: str = ""          # uri of the page module
+    search_worker: str = ""   # file name of the wrapper that holds Material's search index
     stylesheet: str = ""      # uri of the CSS
     max_chars: int = 1_000_000
 
@@ -128,7 +137,9 @@ def on_config(config):
     style = _hashed("checker", "css", _read(web / "checker.css").encode("utf-8"))
     for name, content in (archive, stages, worker, script, style):
         build.files[f"{ASSETS}/{name}"] = content
-    build.script, build.stylesheet = script[0], style[0]
+    search = _hashed("search-after-checker", "js", _read(web / "search-after-checker.js").encode("utf-8"))
+    build.files[f"{SEARCH_WORKERS}/{search[0]}"] = search[1]
+    build.script, build.stylesheet, build.search_worker = script[0], style[0], search[0]
     if f"{ASSETS}/{build.stylesheet}" not in config.extra_css:
         config.extra_css.append(f"{ASSETS}/{build.stylesheet}")
     _build = build
@@ -165,6 +176,40 @@ def on_page_markdown(markdown: str, /, *, page, config, files) -> str | None:
     return MARKER.sub(lambda match: _widget_html(
         script=rel(f"{ASSETS}/{_build.script}"), statuses=rel(statuses_url),
         max_chars=_build.max_chars, level=_heading_level(markdown[:match.start()])), markdown)
+
+
+# On pages with the checker, start Material's search worker through the wrapper that holds
+# the index until Python has started (widget/web/search-after-checker.js says why).
+def on_post_page(output: str, /, *, page, config) -> str | None:
+    if not (page.meta or {}).get("jptrack_script"):
+        return None
+    assert _build is not None
+    return hold_search_index(output, _build.search_worker, page=page.file.src_uri)
+
+
+def hold_search_index(output: str, wrapper: str, *, page: str) -> str:
+    """Point the page's Material config ("search": the worker's URL) at `wrapper`, with
+    Material's worker file name as its query. A theme without search (no "search" key)
+    is left alone; a config this hook cannot read stops the build."""
+    match = MATERIAL_CONFIG.search(output)
+    if match is None:
+        raise PluginError(f"{page}: no Material config (<script id=\"__config\">) in the page; "
+                          "hooks/checker.py expects mkdocs-material's base.html")
+    try:
+        settings = json.loads(match.group(2))
+    except json.JSONDecodeError as error:
+        raise PluginError(f"{page}: Material's config is not JSON ({error})") from None
+    worker = settings.get("search")
+    if not worker:
+        return output
+    name = worker.rpartition("/")[2]
+    if not MATERIAL_SEARCH_WORKER.match(name):
+        raise PluginError(f"{page}: Material's search worker is {worker!r}; hooks/checker.py "
+                          "expected a name like search.<hash>.min.js")
+    old, new = json.dumps(worker), json.dumps(f"{worker[:-len(name)]}{wrapper}?{name}")
+    if match.group(2).count(old) != 1:
+        raise PluginError(f"{page}: Material's config holds {old} more than once")
+    return output[:match.start(2)] + match.group(2).replace(old, new) + output[match.end(2):]
 
 
 # ---------------------------------------------------------------------------

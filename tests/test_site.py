@@ -9,6 +9,7 @@ these tests; only a page that stops saying what the catalog says does.
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -209,3 +210,65 @@ def test_broken_stages_yaml_fails_the_build_with_line_and_stage(tmp_path, catalo
     message = "\n".join([str(info.value)] + [r.getMessage() for r in caplog.records])
     assert f"stages.yaml:{nxt + 1}" in message, message
     assert stage.id in message, message
+
+
+# ---------------------------------------------------------------------------
+# Search on pages with the checker (tests/browser/test_search_after_checker.py: in a browser)
+# ---------------------------------------------------------------------------
+
+def _search_worker(markup: str) -> str:
+    config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', markup, re.S)
+    assert config, "no Material config in the page"
+    return json.loads(config.group(1))["search"]
+
+
+def test_only_pages_with_the_checker_hold_the_search_index(built_site):
+    wrapped = plain = 0
+    for page in sorted(built_site.rglob("*.html")):
+        markup = page.read_text(encoding="utf-8")
+        if 'id="__config"' not in markup:
+            continue   # redirect stubs
+        worker = urlsplit(_search_worker(markup))
+        base = built_site if worker.path.startswith("/") else page.parent   # 404.html: absolute
+        path = (base / unquote(worker.path).lstrip("/")).resolve()
+        assert path.is_file(), f"{page.relative_to(built_site)}: {worker.path} is not in the site"
+        if "data-jptrack-widget" in markup:
+            wrapped += 1
+            assert re.fullmatch(r"search-after-checker-[0-9a-f]{12}\.js", path.name), page
+            assert (path.parent / worker.query).is_file(), f"{worker.query} (Material's worker) is not in the site"
+        else:
+            plain += 1
+            assert not worker.query and path.name.startswith("search."), page
+    assert wrapped >= 2 and plain > 0, (wrapped, plain)   # the home page and check/, and the rest
+
+
+PAGE = ('<html><head><script id="__config" type="application/json">'
+        '{"base": "..", "search": "../assets/javascripts/workers/search.a7633da7.min.js", "tags": null}'
+        '</script></head><body></body></html>')
+
+
+def test_the_hook_points_search_at_the_wrapper_and_keeps_the_rest():
+    from conftest import checker_hook
+    out = checker_hook().hold_search_index(PAGE, "search-after-checker-0123456789ab.js", page="check.md")
+    assert _search_worker(out) == \
+        "../assets/javascripts/workers/search-after-checker-0123456789ab.js?search.a7633da7.min.js"
+    assert out.replace(_search_worker(out), "") == PAGE.replace(_search_worker(PAGE), "")
+
+
+@pytest.mark.parametrize("page, message", [
+    ("<html><body>no config</body></html>", "check.md: no Material config"),
+    (PAGE.replace("search.a7633da7.min.js", "lunr.js"), "check.md: Material's search worker is"),
+    (PAGE.replace('"tags": null}', '"tags": null'), "check.md: Material's config is not JSON"),
+])
+def test_the_hook_stops_on_a_config_it_cannot_read(page, message):
+    from mkdocs.exceptions import PluginError
+
+    from conftest import checker_hook
+    with pytest.raises(PluginError, match=re.escape(message)):
+        checker_hook().hold_search_index(page, "search-after-checker-0123456789ab.js", page="check.md")
+
+
+def test_the_hook_leaves_a_site_without_search_alone():
+    from conftest import checker_hook
+    page = PAGE.replace('"search": "../assets/javascripts/workers/search.a7633da7.min.js", ', "")
+    assert checker_hook().hold_search_index(page, "search-after-checker-0123456789ab.js", page="x.md") == page
