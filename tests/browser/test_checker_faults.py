@@ -217,7 +217,7 @@ def test_a_form_sent_without_the_script_keeps_the_paste_out_of_the_url(browser, 
 CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'"
 
 
-def test_works_under_a_strict_csp(browser, checker_site):
+def test_works_under_a_strict_csp(browser, checker_site, catalog):
     url, server = serve(checker_site, headers={"Content-Security-Policy": CSP})
     try:
         context = browser.new_context()
@@ -235,6 +235,15 @@ def test_works_under_a_strict_csp(browser, checker_site):
         ours = [v for v in violations if "/assets/checker/" in (v["blocked"] + (v["source"] or ""))
                 or "/assets/pyodide/" in (v["blocked"] + (v["source"] or ""))]
         assert ours == [], ours
+        # Search too: on this page Material's worker is loaded by search-after-checker.js
+        # (importScripts, under the worker's own copy of the policy).
+        page.locator("input.md-search__input").click(force=True)
+        page.fill("input.md-search__input", next(iter(catalog)).wordings[0].text)
+        page.press("input.md-search__input", "End")
+        deadline = time.monotonic() + 15
+        while page.locator(".md-search-result__list > li").count() == 0:
+            assert time.monotonic() < deadline, "search gave no results under the policy"
+            page.wait_for_timeout(100)
         context.close()
     finally:
         server.shutdown()
