@@ -113,7 +113,7 @@ MILESTONES = """() => Object.fromEntries(performance.getEntriesByType('mark')
     .filter((m) => m.name.startsWith('jptrack:')).map((m) => [m.name.slice(8), Math.round(m.startTime)]))"""
 THROTTLE = dict(offline=False, latency=170, downloadThroughput=9e6 / 8, uploadThroughput=1.5e6 / 8)
 COMPRESSIBLE = (".js", ".mjs", ".wasm", ".zip", ".bin", ".json", ".html", ".css", ".svg", ".xml", ".txt")
-IMMUTABLE = ("/assets/pyodide/", "/assets/checker/")
+IMMUTABLE = ("/assets/pyodide/", "/assets/checker/", "/assets/javascripts/workers/search-after-checker-")   # README: Deploying
 
 
 class StaticHost(SiteHandler):
