@@ -46,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, SiteHandler, build_site, emulate_network, serve  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, SiteHandler, SiteServer, build_site, emulate_network, serve  # noqa: E402
 
 # Long tasks, each with the script that took most of its time (from the Long Animation
 # Frames API, which names scripts; the longtask API does not): "bundle.<hash>.min.js" is
@@ -152,9 +152,9 @@ class StaticHost(SiteHandler):
 
 def serve_static(directory: Path):
     import functools
-    import http.server
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(directory)))
+    # SiteServer: a browser that drops a connection it no longer needs is no error to print.
+    server = SiteServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/", server
 
