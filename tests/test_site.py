@@ -17,8 +17,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from mkdocs.exceptions import PluginError
 
-from conftest import ROOT, build_site
+from conftest import ROOT, build_site, checker_hook
 
 
 def _page(site: Path, path: str) -> str:
@@ -248,7 +249,6 @@ PAGE = ('<html><head><script id="__config" type="application/json">'
 
 
 def test_the_hook_points_search_at_the_wrapper_and_keeps_the_rest():
-    from conftest import checker_hook
     out = checker_hook().hold_search_index(PAGE, "search-after-checker-0123456789ab.js", page="check.md")
     assert _search_worker(out) == \
         "../assets/javascripts/workers/search-after-checker-0123456789ab.js?search.a7633da7.min.js"
@@ -261,14 +261,10 @@ def test_the_hook_points_search_at_the_wrapper_and_keeps_the_rest():
     (PAGE.replace('"tags": null}', '"tags": null'), "check.md: Material's config is not JSON"),
 ])
 def test_the_hook_stops_on_a_config_it_cannot_read(page, message):
-    from mkdocs.exceptions import PluginError
-
-    from conftest import checker_hook
     with pytest.raises(PluginError, match=re.escape(message)):
         checker_hook().hold_search_index(page, "search-after-checker-0123456789ab.js", page="check.md")
 
 
 def test_the_hook_leaves_a_site_without_search_alone():
-    from conftest import checker_hook
     page = PAGE.replace('"search": "../assets/javascripts/workers/search.a7633da7.min.js", ', "")
     assert checker_hook().hold_search_index(page, "search-after-checker-0123456789ab.js", page="x.md") == page
