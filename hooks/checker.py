@@ -76,12 +76,12 @@ ASSETS = "assets/checker"
 # Fixed timestamp for every zip entry, so the archive (and its hash) only changes with the code.
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 CACHE = ".cache/checker"
+CACHE_KEEP = 4                      # newest cache entries kept
 # Material's search worker finds its language files relative to its own address, so the
 # wrapper that delays it (widget/web/search-after-checker.js) lives beside it.
 SEARCH_WORKERS = "assets/javascripts/workers"
-MATERIAL_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
+MATERIAL_CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.DOTALL)
 MATERIAL_SEARCH_WORKER = re.compile(r"^search\.[0-9a-f]+\.min\.js$")
-CACHE_KEEP = 4                      # newest cache entries kept
 
 
 @dataclass
@@ -196,7 +196,7 @@ def hold_search_index(output: str, wrapper: str, *, page: str) -> str:
         raise PluginError(f"{page}: no Material config (<script id=\"__config\">) in the page; "
                           "hooks/checker.py expects mkdocs-material's base.html")
     try:
-        settings = json.loads(match.group(2))
+        settings = json.loads(match.group(1))
     except json.JSONDecodeError as error:
         raise PluginError(f"{page}: Material's config is not JSON ({error})") from None
     worker = settings.get("search")
@@ -207,9 +207,9 @@ def hold_search_index(output: str, wrapper: str, *, page: str) -> str:
         raise PluginError(f"{page}: Material's search worker is {worker!r}; hooks/checker.py "
                           "expected a name like search.<hash>.min.js")
     old, new = json.dumps(worker), json.dumps(f"{worker[:-len(name)]}{wrapper}?{name}")
-    if match.group(2).count(old) != 1:
+    if match.group(1).count(old) != 1:
         raise PluginError(f"{page}: Material's config holds {old} more than once")
-    return output[:match.start(2)] + match.group(2).replace(old, new) + output[match.end(2):]
+    return output[:match.start(1)] + match.group(1).replace(old, new) + output[match.end(1):]
 
 
 # ---------------------------------------------------------------------------
