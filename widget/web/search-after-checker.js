@@ -10,7 +10,8 @@
 // keeps what the page sends (the index), and hands it to Material's worker, in order,
 // once the checker says it is settled (checker.js, on the BroadcastChannel below), or after
 // HOLD_MS at the latest: search never waits long for a checker that hangs or never
-// starts. A search typed meanwhile is answered when the index is built, as it is while Material builds it.
+// starts. A search typed meanwhile is answered once the index is built, as it is while
+// Material builds it.
 "use strict";
 
 const HOLD_MS = 3000;
