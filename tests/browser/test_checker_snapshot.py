@@ -10,14 +10,16 @@ it boots on the trimmed stdlib. The root's `data-engine` says which start was us
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
 import subprocess
+import threading
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, checker_hook, emulate_network
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, SiteHandler, SiteServer, checker_hook, emulate_network
 from test_checker import (  # noqa: F401  (fixtures are used by name)
     HISTORIES, WIDGET, checker_site, checker_url, configure, served_checker_site, shown, submit,
 )
@@ -311,6 +313,71 @@ def test_a_broken_copy_is_dropped_and_the_checker_still_answers(profile, checker
     page.close()
     # The next visit starts from the HTTP cache again, and makes fresh copies.
     assert len(stay_until_copied(profile, checker_url)) == 3
+
+
+# ---------------------------------------------------------------------------
+# V8's code cache for Pyodide's modules, made on the first visit (worker.js, primeCodeCache)
+# ---------------------------------------------------------------------------
+
+def module_code_cache(context, url):
+    """Visit check/ in a traced new page: {file name: bytes of V8 code cache read} for each
+    module script compiled meanwhile (0: compiled from source), from Chromium's trace."""
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    events, done = [], []
+    cdp.on("Tracing.dataCollected", lambda e: events.extend(e["value"]))
+    cdp.on("Tracing.tracingComplete", lambda e: done.append(True))
+    cdp.send("Tracing.start", {"categories": "v8,devtools.timeline", "transferMode": "ReportEvents"})
+    check_and_engine(page, url)
+    cdp.send("Tracing.end")
+    while not done:
+        page.wait_for_timeout(100)
+    page.close()
+    read = {}
+    for event in events:
+        data = (event.get("args") or {}).get("data") or {}
+        if event["name"] == "v8.compileModule" and "url" in data:
+            read[data["url"].rsplit("/", 1)[-1]] = data.get("consumedCacheSize", 0)
+    return read
+
+
+def test_the_first_return_visit_compiles_pyodide_from_the_code_cache(profile, checker_url):
+    # Chromium makes a script's code cache on its second load; the first visit loads
+    # Pyodide's modules a second time in the background, so the next visit reads it.
+    stay_until_copied(profile, checker_url, snapshot="always")
+    read = module_code_cache(profile, checker_url)
+    assert read.get("pyodide.asm.mjs", 0) > 0, read
+    assert read.get("pyodide.mjs", 0) > 0, read
+
+
+class NoNestedWorkers(SiteHandler):
+    """A host whose policy lets the page start the checker's worker, but not that worker
+    start one of its own (the CSP of a worker's script governs what the worker may do)."""
+
+    def end_headers(self):
+        if "/assets/checker/worker-" in self.path:
+            self.send_header("Content-Security-Policy", "script-src 'self' 'wasm-unsafe-eval'; worker-src 'none'")
+        super().end_headers()
+
+
+def test_a_failed_priming_loses_nothing(profile, checker_site):
+    server = SiteServer(("127.0.0.1", 0), functools.partial(NoNestedWorkers, directory=str(checker_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        page = profile.new_page()
+        check_and_engine(page, url, snapshot="always")
+        page.wait_for_function("performance.getEntriesByName('jptrack:copied').length > 0", timeout=30_000)
+        assert page.evaluate("performance.getEntriesByName('jptrack:primed').length") == 0
+        assert submit(page, TEXT) == "result" and shown(page)["stage"]
+        page.close()
+        # The next visit still starts from the copies; it compiles Pyodide from source.
+        page = profile.new_page()
+        assert check_and_engine(page, url) == ("snapshot", None)
+        assert page.get_attribute(WIDGET, "data-engine-from") == "copies"
+        page.close()
+    finally:
+        server.shutdown()
 
 
 @pytest.mark.pyodide   # slow: two Node runs (~25 s)
