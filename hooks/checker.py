@@ -21,7 +21,8 @@ for a long time):
                                          worker starts through it, once Python has started
     assets/checker/stdlib-<hash>.zip     trimmed standard library, precompiled .pyc, stored
     assets/checker/snapshot-<hash>.bin   memory snapshot: Python started on that stdlib with
-                                         the checker imported and the catalog loaded
+                                         the checker imported, the catalog loaded and its
+                                         examples classified once (lazy regexes made)
 
 Fast start. The worker restores the snapshot (`loadPyodide({_loadSnapshot})`) with the
 trimmed stdlib as `stdLibURL` instead of starting Python and importing the checker; that

@@ -1,5 +1,7 @@
 // Run jptrack.classify.check under the pinned Pyodide in Node, on the same files the site
-// serves, and print the results as JSON (one object: {pyodide, python, results: [...]}).
+// serves, and print the results as JSON (one object: {pyodide, python, platform, start,
+// patterns_at_start, results: [...]}; patterns_at_start: the checker's per-wording regexes
+// already in memory before the first case, which the snapshot's build-time warm-up makes).
 //
 //   node tests/pyodide/run.mjs ARCHIVE.zip CATALOG.json CASES.json [SNAPSHOT.bin STDLIB.zip]
 //
@@ -52,6 +54,8 @@ else:
         catalog = jptrack.catalog.load_json(f.read())
 with open(${JSON.stringify(LIB + "/cases.json")}, encoding="utf-8") as f:
     cases = json.load(f)
+import jptrack.parse
+patterns_at_start = len(jptrack.parse._pattern_cache)   # made by checks before this one
 results = []
 for case in cases:
     today = date.fromisoformat(case["today"]) if case.get("today") else None
@@ -61,6 +65,7 @@ for case in cases:
     except ValueError as e:
         results.append({"id": case["id"], "ok": False, "error": type(e).__name__, "message": str(e)})
 json.dumps({"pyodide": ${JSON.stringify(pyodide.version)}, "python": ".".join(map(str, sys.version_info[:3])),
-            "platform": sys.platform, "results": results}, ensure_ascii=False)
+            "platform": sys.platform, "start": ${JSON.stringify(snapshot ? "snapshot" : "plain")},
+            "patterns_at_start": patterns_at_start, "results": results}, ensure_ascii=False)
 `);
 process.stdout.write(output);

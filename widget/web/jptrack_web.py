@@ -70,6 +70,8 @@ def warm_up():
     After a snapshot start V8 has not yet optimised the interpreter's wasm (a plain start
     gets that while Python boots), so the first checks run 3-4x slower; the worker calls
     this in the background until they are fast. The text is the catalog's own test vectors.
+    The site build also runs it once before taking the memory snapshot (make_snapshot.mjs),
+    so the regexes and caches a first check makes are in the snapshot already.
     """
     global _examples
     if _examples is None:

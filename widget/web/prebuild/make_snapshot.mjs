@@ -1,5 +1,5 @@
 // The memory snapshot: Pyodide started on the trimmed stdlib, the checker imported, the
-// catalog loaded and one warm-up check run. The browser restores it instead of starting
+// catalog loaded and warmed up on its examples. The browser restores it instead of starting
 // Python. Deterministic (same inputs, same bytes): frozen entropy and clocks, fixed hash
 // seed, random reseeded to 0 before the dump. It only works with the exact stdlib zip it
 // was made on: hooks/checker.py names both by content hash and writes them together.
@@ -16,8 +16,12 @@ if (!out) { console.error("usage: node make_snapshot.mjs PYODIDE_DIR ARCHIVE.zip
 const { loadPyodide } = await import(pathToFileURL(resolve(pyodideDir, "pyodide.mjs")).href);
 const pyodide = await loadPyodide(options(pyodideDir, { _makeSnapshot: true, stdLibURL: resolve(stdlib) }));
 installChecker(pyodide, archive, catalog);
+// Classify the catalog's own examples once before the dump: the first check in a browser then
+// finds the checker's lazily made regexes (one per status wording, for the place that
+// follows it) and caches already in memory, instead of compiling them in wasm.
 pyodide.runPython(`
 import jptrack_web as __jptrack_web
+__jptrack_web.warm_up()
 import random
 random.seed(0)
 `);
