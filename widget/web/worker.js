@@ -5,9 +5,9 @@
 // Three starts, fastest first (data-engine on the page says which one ran):
 //   "snapshot"  restore the memory snapshot made at site build (Python already started on
 //               the trimmed stdlib, jptrack imported, catalog loaded, warmed up on its
-//               examples). Its 4-5 MB only pay
-//               off on a fast link or from the HTTP cache, so by default ("auto") it is used
-//               when the cache holds it or the wasm arrived fast (see start()).
+//               examples). Its 4-5 MB only pay off on a fast link or from the HTTP cache,
+//               so by default ("auto") it is used when the cache holds it or the wasm
+//               arrived fast (see start()).
 //   "trimmed"   a plain Python start on the trimmed, precompiled stdlib, then the jptrack
 //               archive and the catalog: a slow first visit's start (fewer bytes than
 //               Pyodide's own, and no bytecode to compile), and a later visit's from the cache.
