@@ -115,9 +115,11 @@ class SiteServer(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def serve(directory: Path, headers: dict[str, str] | None = None, port: int = 0):
-    """Serve directory on loopback (a free port unless given) in a thread; returns (base_url, server)."""
-    handler = type("Handler", (SiteHandler,), {"extra_headers": dict(headers or {})})
+def serve(directory: Path, headers: dict[str, str] | None = None, port: int = 0,
+          host: type[SiteHandler] = SiteHandler):
+    """Serve directory on loopback (a free port unless given) in a thread; returns (base_url, server).
+    host: a SiteHandler subclass, for a test that needs a host with its own ways."""
+    handler = type("Handler", (host,), {"extra_headers": dict(headers or {})})
     server = SiteServer(
         ("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -10,16 +10,14 @@ it boots on the trimmed stdlib. The root's `data-engine` says which start was us
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
 import subprocess
-import threading
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, SiteHandler, SiteServer, checker_hook, emulate_network
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, SiteHandler, checker_hook, emulate_network, serve
 from test_checker import (  # noqa: F401  (fixtures are used by name)
     HISTORIES, WIDGET, checker_site, checker_url, configure, served_checker_site, shown, submit,
 )
@@ -361,10 +359,8 @@ class NoNestedWorkers(SiteHandler):
 
 
 def test_a_failed_priming_loses_nothing(profile, checker_site):
-    server = SiteServer(("127.0.0.1", 0), functools.partial(NoNestedWorkers, directory=str(checker_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url, server = serve(checker_site, host=NoNestedWorkers)
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
         page = profile.new_page()
         check_and_engine(page, url, snapshot="always")
         page.wait_for_function("performance.getEntriesByName('jptrack:copied').length > 0", timeout=30_000)
