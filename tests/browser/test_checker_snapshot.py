@@ -190,9 +190,9 @@ def test_a_slow_first_visit_boots_on_the_trimmed_stdlib_and_so_does_the_next(pro
     assert visit(profile, checker_url) == ("trimmed", None, False)
 
 
-def wasm_code_cache_events(context, url, *, throttle=None, dwell_ms=0):
-    """Visit check/ in a traced new page, staying dwell_ms after the result; the names of
-    V8's wasm code cache events in that time (Chromium trace events)."""
+def traced_visit(context, url, categories, *, throttle=None, dwell_ms=0) -> list[dict]:
+    """Visit check/ in a new page traced with Chromium's `categories`, staying dwell_ms after
+    the result; the trace events of that time."""
     page = context.new_page()
     if throttle:
         emulate_network(context, page, throttle)
@@ -200,14 +200,19 @@ def wasm_code_cache_events(context, url, *, throttle=None, dwell_ms=0):
     events, done = [], []
     cdp.on("Tracing.dataCollected", lambda e: events.extend(e["value"]))
     cdp.on("Tracing.tracingComplete", lambda e: done.append(True))
-    cdp.send("Tracing.start", {"categories": "disabled-by-default-v8.wasm.detailed",
-                               "transferMode": "ReportEvents"})
+    cdp.send("Tracing.start", {"categories": categories, "transferMode": "ReportEvents"})
     check_and_engine(page, url)
     page.wait_for_timeout(dwell_ms)
     cdp.send("Tracing.end")
     while not done:
         page.wait_for_timeout(100)
     page.close()
+    return events
+
+
+def wasm_code_cache_events(context, url, *, throttle=None, dwell_ms=0):
+    """The names of V8's wasm code cache events during a visit (traced_visit)."""
+    events = traced_visit(context, url, "disabled-by-default-v8.wasm.detailed", throttle=throttle, dwell_ms=dwell_ms)
     return {e["name"] for e in events if e["name"] in ("wasm.SerializeModule", "wasm.Deserialize")}
 
 
@@ -318,21 +323,10 @@ def test_a_broken_copy_is_dropped_and_the_checker_still_answers(profile, checker
 # ---------------------------------------------------------------------------
 
 def module_code_cache(context, url):
-    """Visit check/ in a traced new page: {file name: bytes of V8 code cache read} for each
-    module script compiled meanwhile (0: compiled from source), from Chromium's trace."""
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    events, done = [], []
-    cdp.on("Tracing.dataCollected", lambda e: events.extend(e["value"]))
-    cdp.on("Tracing.tracingComplete", lambda e: done.append(True))
-    cdp.send("Tracing.start", {"categories": "v8,devtools.timeline", "transferMode": "ReportEvents"})
-    check_and_engine(page, url)
-    cdp.send("Tracing.end")
-    while not done:
-        page.wait_for_timeout(100)
-    page.close()
+    """{file name: bytes of V8 code cache read} for each module script compiled during a
+    visit (traced_visit; 0: compiled from source)."""
     read = {}
-    for event in events:
+    for event in traced_visit(context, url, "v8,devtools.timeline"):
         data = (event.get("args") or {}).get("data") or {}
         if event["name"] == "v8.compileModule" and "url" in data:
             read[data["url"].rsplit("/", 1)[-1]] = data.get("consumedCacheSize", 0)
