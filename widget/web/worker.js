@@ -38,6 +38,8 @@ const STEPS = 3;
 const SNAPSHOT_MAGIC = 0x706e7300;
 const PACKED_MAGIC = 0x317a706a;   // "jpz1", little-endian
 const MAX_IMAGE = 2 ** 31;         // a wasm32 memory image is smaller than this
+const HEADER_FIELDS = 48;          // a Pyodide snapshot's fixed header fields (checkHeader)
+const MAX_HEADER = 2 ** 16;        // its metadata (JSON) follows; a few hundred bytes in practice
 
 let ready = null;   // Promise of the Python run function
 let mode = null;    // "snapshot" | "trimmed" | "plain"
@@ -63,6 +65,22 @@ const RATE_EARLY_FACTOR = 3;
 const marks = {};   // name -> ms since the epoch (performance.timeOrigin based), for the bench
 const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
 mark("worker");
+
+// Emscripten's dynamic linker wraps each JavaScript function it puts in the wasm table in a
+// tiny module of its own (convertJsFunctionToWasm): every start compiled 260 of them, only
+// 29 different. Compile each different one once; a module can be instantiated many times.
+const TINY_MODULE = 256;   // bytes; those wrappers are 30-60
+WebAssembly.Module = new Proxy(WebAssembly.Module, {
+  tiny: new Map(),   // the module's bytes as a string -> the compiled module
+  construct(target, args, newTarget) {
+    const bytes = args[0];
+    if (!(bytes instanceof Uint8Array) || bytes.length > TINY_MODULE) return Reflect.construct(target, args, newTarget);
+    const key = String.fromCharCode.apply(null, bytes);
+    let module = this.tiny.get(key);
+    if (!module) this.tiny.set(key, module = Reflect.construct(target, args, newTarget));
+    return module;
+  },
+});
 
 // ---------------------------------------------------------------------------
 // Decoded copies of the runtime in Cache Storage, for the next visit
@@ -178,7 +196,8 @@ function lockFile(lockInfo) {
   return lockInfo ? { lockFileContents: { info: lockInfo, packages: {} } } : {};
 }
 
-// The snapshot's header: u32 magic, ..., the Pyodide build id as 8 u32 at bytes 16-48.
+// The snapshot's header: u32 magic, where the memory begins, ..., the Pyodide build id as
+// 8 u32 at bytes 16-48. Returns where the memory begins.
 function checkHeader(buffer, buildId) {
   if (buffer.byteLength < 64) throw new Error("snapshot too short");
   const words = new Uint32Array(buffer, 0, 12);
@@ -187,7 +206,8 @@ function checkHeader(buffer, buildId) {
     const id = Array.from(words.slice(4, 12), (w) => w.toString(16).padStart(8, "0")).join("");
     if (id !== buildId) throw new Error(`snapshot made for another Pyodide build (${id.slice(0, 12)}…)`);
   }
-  return new Uint8Array(buffer);
+  if (words[1] % 4 || words[1] < HEADER_FIELDS || words[1] > MAX_HEADER) throw new Error("snapshot header malformed");
+  return words[1];
 }
 
 // Compile the wasm ourselves, as soon as the worker starts, whichever start follows (for a
@@ -282,41 +302,66 @@ async function fromCache(url) {
   }
 }
 
-// The snapshot's bytes, checked: from the cached response, or downloaded.
+// The snapshot, checked: from the cached response, or downloaded. Only its header is
+// unpacked here, into an image-sized array whose other pages stay untouched zeros (Pyodide
+// sizes the wasm memory from the image's length); restoringDirectly writes the rest.
 async function snapshotImage({ snapshot, buildId }, cached) {
-  const image = unpackSnapshot(await fetchOk(snapshot, "buffer", cached));
+  const packed = new PackedSnapshot(await fetchOk(snapshot, "buffer", cached));
   mark("snapshot");
-  return checkHeader(image.buffer, buildId);
+  const image = new Uint8Array(packed.size);
+  packed.writeInto(image, 0, HEADER_FIELDS);
+  const memoryAt = checkHeader(image.buffer, buildId);
+  packed.writeInto(image, 0, memoryAt);
+  return { image, packed, memoryAt };
 }
 
 // The site publishes the snapshot without its zero pages (hooks/checker.py pack_snapshot):
 // u32 magic "jpz1", image size, run count n, n × (offset, length), then the runs' bytes.
-function unpackSnapshot(buffer) {
-  const view = new DataView(buffer);
-  if (buffer.byteLength < 12 || view.getUint32(0, true) !== PACKED_MAGIC) throw new Error("not a packed snapshot");
-  const size = view.getUint32(4, true);
-  const runs = view.getUint32(8, true);
-  let at = 12 + 8 * runs;
-  if (at > buffer.byteLength || size > MAX_IMAGE) throw new Error("snapshot truncated");
-  const image = new Uint8Array(size);
-  for (let i = 0; i < runs; i++) {
-    const offset = view.getUint32(12 + 8 * i, true);
-    const length = view.getUint32(16 + 8 * i, true);
-    if (offset + length > size || at + length > buffer.byteLength) throw new Error("snapshot truncated");
-    image.set(new Uint8Array(buffer, at, length), offset);
-    at += length;
+class PackedSnapshot {
+  constructor(buffer) {
+    const view = new DataView(buffer);
+    if (buffer.byteLength < 12 || view.getUint32(0, true) !== PACKED_MAGIC) throw new Error("not a packed snapshot");
+    this.size = view.getUint32(4, true);
+    const count = view.getUint32(8, true);
+    let at = 12 + 8 * count;
+    if (at > buffer.byteLength || this.size > MAX_IMAGE) throw new Error("snapshot truncated");
+    this.runs = [];   // [offset in the image, bytes]
+    for (let i = 0; i < count; i++) {
+      const offset = view.getUint32(12 + 8 * i, true);
+      const length = view.getUint32(16 + 8 * i, true);
+      const last = this.runs[this.runs.length - 1];
+      if (offset + length > this.size || at + length > buffer.byteLength) throw new Error("snapshot truncated");
+      if (last && offset < last[0] + last[1].length) throw new Error("snapshot runs out of order");
+      this.runs.push([offset, new Uint8Array(buffer, at, length)]);
+      at += length;
+    }
+    if (at !== buffer.byteLength) throw new Error("snapshot has the wrong length");
   }
-  if (at !== buffer.byteLength) throw new Error("snapshot has the wrong length");
-  return image;
+
+  // The image's bytes [from, to) into target[0, to - from): the runs' bytes, and zeros
+  // between them unless the target is known to be zeros there (`zeroed`).
+  writeInto(target, from, to, { zeroed = true } = {}) {
+    let done = from;   // target holds the image up to here
+    for (const [offset, bytes] of this.runs) {
+      const start = Math.max(offset, from), end = Math.min(offset + bytes.length, to);
+      if (end <= start) continue;
+      if (!zeroed && start > done) target.fill(0, done - from, start - from);
+      target.set(bytes.subarray(start - offset, end - offset), start - from);
+      done = end;
+    }
+    if (!zeroed && to > done) target.fill(0, done - from, to - from);
+  }
 }
 
-async function loadSnapshot({ pyodide: base, stdlib, stdlibBytes: expected, lockInfo }, image, loader) {
-  const { loadPyodide } = await loader;
+async function loadSnapshot({ pyodide: base, stdlib, stdlibBytes: expected, lockInfo }, snapshot, loader) {
+  const { loadPyodide, createPyodideModule } = await loader;
   mark("pyodide.mjs");
-  // loadPyodide starts the wasm download at once and awaits the image before instantiating,
-  // so a bad header (or an HTTP error) rejects here without a wasted instantiation.
+  // loadPyodide awaits the image before instantiating, so a bad header (or an HTTP error)
+  // rejects here without a wasted instantiation.
   const pyodide = await Promise.race([
-    loadPyodide({ indexURL: base, stdLibURL: stdlib, packages: [], ...lockFile(lockInfo), _loadSnapshot: image }),
+    loadPyodide({ indexURL: base, stdLibURL: stdlib, packages: [], ...lockFile(lockInfo),
+                  _loadSnapshot: snapshot.then(({ image }) => image),
+                  createPyodideModule: restoringDirectly(createPyodideModule, snapshot) }),
     wasmMissing(base),
   ]);
   mark("restored");
@@ -330,6 +375,30 @@ __jptrack_web.run
   const check = JSON.parse(run("", "2026-10-01"));
   if (!check.ok) throw new Error("the snapshot's checker does not answer");
   return { run, warmUp: pyodide.runPython("__jptrack_web.warm_up") };
+}
+
+// Pyodide restores a snapshot by copying the whole image into the wasm memory: 31 MB, most
+// of it zeros, which had to be unpacked into an array of that size first. Instead Pyodide
+// checks the header and reads its metadata, and the memory's runs go straight from the
+// packed file into the wasm memory, with zeros between them: the data segments and the
+// runtime's start wrote to that memory already (in this build all inside the runs, but
+// nothing promises so). Side by side, 8 rounds, with the tiny-module memo above: a repeat
+// visit's first result 648 -> 620 ms, a cold one's 875 -> 859 ms (median).
+function restoringDirectly(createPyodideModule, snapshot) {
+  return async (settings) => {
+    const module = await createPyodideModule(settings);
+    const { packed, memoryAt } = await snapshot;
+    const restore = module.API && module.API.restoreSnapshot;
+    if (typeof restore !== "function") throw new Error("this Pyodide has no restoreSnapshot");
+    module.API.restoreSnapshot = (image) => {
+      const metadata = restore(image.subarray(0, memoryAt));
+      const memory = new Uint8Array(module.HEAP8.buffer);
+      if (memory.length < packed.size - memoryAt) throw new Error("the wasm memory is smaller than the snapshot");
+      packed.writeInto(memory, memoryAt, packed.size, { zeroed: false });
+      return metadata;
+    };
+    return module;
+  };
 }
 
 // Pyodide only logs a failed stdlib download; Python would then run until the first import
@@ -395,10 +464,10 @@ async function start(message, loader, forcePlain, reason) {
   try {
     const rate = await wasm.rate;
     if (policy === "always" || cached || rate >= SNAPSHOT_MIN_RATE) {
-      const image = snapshotImage(message, cached);
-      image.catch(() => {});
+      const snapshot = snapshotImage(message, cached);
+      snapshot.catch(() => {});
       try {
-        return { ...await loadSnapshot(message, image, loader), mode: "snapshot", fallback, rate };
+        return { ...await loadSnapshot(message, snapshot, loader), mode: "snapshot", fallback, rate };
       } catch (error) {
         return { ...await loadPlain(message, loader), mode: "plain", fallback: firstLine(error) };
       }
@@ -431,7 +500,9 @@ async function load(message, { forcePlain = false, reason = null } = {}) {
   progress(1, "Downloading Python");
   copies.wasm = message.pyodide + "pyodide.asm.wasm";
   copies.urls = new Set([copies.wasm, message.snapshot, message.stdlib].filter(Boolean));
-  const loader = import(message.pyodide + "pyodide.mjs");
+  // Both of Pyodide's modules at once (loadPyodide would import the second one itself, later).
+  const loader = Promise.all([import(message.pyodide + "pyodide.mjs"), import(message.pyodide + "pyodide.asm.mjs")])
+    .then(([{ loadPyodide }, { default: createPyodideModule }]) => ({ loadPyodide, createPyodideModule }));
   loader.catch(() => {});
   let python;
   try {

@@ -1,0 +1,85 @@
+// Run parts of widget/web/worker.js in Node, where a test can look at them one by one:
+// the reader of the packed snapshot and the compile-once memo of tiny wasm modules.
+// worker.js is loaded as a classic script into a fresh V8 context, with a stand-in for
+// the worker's `self`; its top-level names are then in reach of the code run after it.
+//
+//   node tests/pyodide/worker_parts.mjs REQUEST.json
+//
+// REQUEST: {"unpack": [{packed, out, from, fill}], "modules": true}
+//   unpack   each packed file is read with PackedSnapshot and its image bytes [from, size)
+//            written into an array filled with `fill` first (as wasm memory the runtime
+//            already wrote to), saved to `out`; or the reader's error message is reported.
+//   modules  compile wasm modules through the worker's WebAssembly.Module and report which
+//            came out as the same object.
+// Prints {"unpack": [{size, error?}], "modules": {...}} as JSON.
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import vm from "node:vm";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const request = JSON.parse(readFileSync(process.argv[2], "utf8"));
+
+const self = { fetch: async () => { throw new Error("no network here"); }, postMessage() {},
+               location: { href: "http://localhost/worker.js", origin: "http://localhost" } };
+const context = vm.createContext({ self, performance, console, URL, Response });
+vm.runInContext(readFileSync(resolve(ROOT, "widget/web/worker.js"), "utf8"), context, { filename: "worker.js" });
+const run = (code) => vm.runInContext(code, context);
+
+const output = {};
+if (request.unpack) {
+  output.unpack = request.unpack.map(({ packed, out, from, fill }) => {
+    const bytes = readFileSync(packed);
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    try {
+      const snapshot = run("(buffer) => new PackedSnapshot(buffer)")(buffer);
+      const target = new Uint8Array(snapshot.size - from).fill(fill);
+      snapshot.writeInto(target, from, snapshot.size, { zeroed: false });
+      writeFileSync(out, target);
+      return { size: snapshot.size };
+    } catch (error) {
+      return { error: String(error.message) };
+    }
+  });
+}
+
+// A module importing one function of the given signature and exporting it (what
+// Emscripten's convertJsFunctionToWasm makes): params and results as wasm type codes.
+// (Bytes from the worker's own realm, as Emscripten's are.)
+const Bytes = run("Uint8Array");
+function wrapper(params, results) {
+  const type = [0x60, params.length, ...params, results.length, ...results];
+  return Bytes.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    1, type.length + 1, 1, ...type,                  // type section
+    2, 7, 1, 1, 0x65, 1, 0x66, 0, 0,                 // import "e" "f": function of type 0
+    7, 5, 1, 1, 0x66, 0, 0);                         // export "f": function 0
+}
+
+if (request.modules) {
+  const Module = run("WebAssembly.Module");
+  const Instance = run("WebAssembly.Instance");
+  const i32 = 0x7f;
+  const a = new Module(wrapper([i32], [i32]));
+  const b = new Module(wrapper([i32], [i32]));
+  const c = new Module(wrapper([i32, i32], [i32]));
+  // A module over the size limit: the same bytes, padded with a custom section.
+  const padding = new Uint8Array(300);
+  const size = padding.length + 2;   // the name's length and the name "x", then the padding
+  const big = (bytes) => Bytes.of(...bytes, 0, (size & 0x7f) | 0x80, size >> 7, 1, 0x78, ...padding);
+  const d = new Module(big(wrapper([i32], [i32])));
+  const e = new Module(big(wrapper([i32], [i32])));
+  const add = (x) => x + 1;
+  const twice = (x, y) => x * y;
+  output.modules = {
+    same_signature_same_module: a === b,
+    other_signature_other_module: a !== c,
+    big_modules_compiled_each_time: d !== e,
+    is_a_module: a instanceof Module && run("WebAssembly.Module.prototype") === Object.getPrototypeOf(a),
+    instances_call_their_own_function: [
+      new Instance(a, { e: { f: add } }).exports.f(41),
+      new Instance(b, { e: { f: (x) => x - 1 } }).exports.f(41),
+      new Instance(c, { e: { f: twice } }).exports.f(6, 7),
+    ],
+  };
+}
+console.log(JSON.stringify(output));

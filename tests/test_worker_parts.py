@@ -1,0 +1,108 @@
+"""Parts of the checker's worker (widget/web/worker.js), run in Node one by one.
+
+The browser tests see these parts only through a whole start; here they meet inputs a real
+start rarely gives them: wasm memory that is not all zeros where the snapshot has zeros,
+malformed packed files, and wasm wrapper modules of every kind.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT, checker_hook
+
+HARNESS = ROOT / "tests" / "pyodide" / "worker_parts.mjs"
+GARBAGE = 0xAA   # what the "memory" holds before the restore writes it
+
+
+def _node(request: dict, tmp_path) -> dict:
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed")
+    (tmp_path / "request.json").write_text(json.dumps(request))
+    run = subprocess.run([node, str(HARNESS), str(tmp_path / "request.json")],
+                         capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout)
+
+
+def _image(seed: int, pages: int = 40) -> bytes:
+    """A snapshot-like image: runs of data between zero pages, a header at the start, and
+    a few odd lengths (the image need not end on a page)."""
+    rng = random.Random(seed)
+    image = bytearray(pages * 4096 + rng.randrange(4096))
+    for page in range(pages):
+        if rng.random() < 0.4:
+            start = page * 4096 + rng.randrange(4096)
+            image[start:start + rng.randrange(1, 6000)] = rng.randbytes(6000)[: len(image) - start]
+    image[:48] = b"\x00snp" + rng.randbytes(44)
+    return bytes(image[: len(image)])
+
+
+def test_the_worker_writes_the_packed_snapshot_as_the_build_dumped_it(tmp_path):
+    # Into memory that holds other bytes already, from the start or from past the header:
+    # the runs land at their place and everything between them becomes zeros again.
+    hook = checker_hook()
+    cases, images = [], []
+    for seed in range(6):
+        image = _image(seed)
+        start = [0, 144, 4096, len(image) // 2][seed % 4]
+        (tmp_path / f"{seed}.bin").write_bytes(hook.pack_snapshot(image))
+        cases.append({"packed": str(tmp_path / f"{seed}.bin"), "out": str(tmp_path / f"{seed}.out"),
+                      "from": start, "fill": GARBAGE})
+        images.append((image, start))
+    output = _node({"unpack": cases}, tmp_path)["unpack"]
+    for n, ((image, start), result) in enumerate(zip(images, output)):
+        assert result == {"size": len(image)}, n
+        written = (tmp_path / f"{n}.out").read_bytes()
+        assert written == image[start:], f"image {n}: first difference at byte {next(i for i, (a, b) in enumerate(zip(written, image[start:])) if a != b) + start}"
+
+
+@pytest.mark.parametrize("fault,message", [
+    ("magic", "not a packed snapshot"),
+    ("cut-table", "snapshot truncated"),
+    ("cut-data", "snapshot truncated"),
+    ("run-past-the-end", "snapshot truncated"),
+    ("runs-overlap", "snapshot runs out of order"),
+    ("extra-bytes", "snapshot has the wrong length"),
+])
+def test_a_malformed_packed_snapshot_is_refused_by_name(tmp_path, fault, message):
+    # The worker then falls back to a plain start and reports this message as the reason.
+    packed = bytearray(checker_hook().pack_snapshot(_image(7)))
+    word = lambda i, n: packed.__setitem__(slice(i, i + 4), n.to_bytes(4, "little"))  # noqa: E731
+    read = lambda i: int.from_bytes(packed[i:i + 4], "little")  # noqa: E731
+    assert read(8) >= 2, "the test image needs two runs"
+    if fault == "magic":
+        packed[:4] = b"jpz0"
+    elif fault == "cut-table":
+        packed = packed[: 12 + 4]
+    elif fault == "cut-data":
+        packed = packed[:-10]
+    elif fault == "run-past-the-end":
+        word(12, read(4) - read(16) + 1)          # the first run moved to end past the image
+    elif fault == "runs-overlap":
+        word(20, read(12))                        # the second run starts where the first does
+    elif fault == "extra-bytes":
+        packed += b"\0"
+    (tmp_path / "bad.bin").write_bytes(bytes(packed))
+    output = _node({"unpack": [{"packed": str(tmp_path / "bad.bin"), "out": str(tmp_path / "bad.out"),
+                                "from": 0, "fill": 0}]}, tmp_path)
+    assert output["unpack"] == [{"error": message}]
+
+
+def test_tiny_wasm_modules_are_compiled_once_per_content(tmp_path):
+    # Emscripten wraps each JavaScript function it puts in the wasm table in a module of its
+    # own; the worker compiles each distinct one once. Instances still call their own function.
+    modules = _node({"modules": True}, tmp_path)["modules"]
+    assert modules == {
+        "same_signature_same_module": True,
+        "other_signature_other_module": True,
+        "big_modules_compiled_each_time": True,
+        "is_a_module": True,
+        "instances_call_their_own_function": [42, 40, 42],
+    }
