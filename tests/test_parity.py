@@ -101,6 +101,19 @@ def test_the_snapshot_holds_the_checker_warmed_up(parity):
         assert output["patterns_at_start"] == 0
 
 
+def test_python_reports_the_stdlib_it_reads(parity):
+    # The worker compares this with the trimmed zip's size it expects (jptrack_web.resume
+    # after a restore, stdlib_zip_size after a boot): a wrong or missing zip means a fallback.
+    cases, output = parity
+    assert output["stdlib_zip_bytes"] == output["stdlib_file_bytes"] > 0
+
+
+def test_a_restored_snapshot_does_not_replay_the_builds_random_seed(parity):
+    # The build seeds random with 0 before the dump, so that the snapshot is deterministic.
+    cases, output = parity
+    assert output["reseeded"] is (True if output["start"] == "snapshot" else None)
+
+
 def test_same_results_field_for_field(parity, catalog):
     cases, output = parity
     mismatches = []

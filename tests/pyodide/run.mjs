@@ -1,7 +1,10 @@
 // Run jptrack.classify.check under the pinned Pyodide in Node, on the same files the site
 // serves, and print the results as JSON (one object: {pyodide, python, platform, start,
-// patterns_at_start, results: [...]}; patterns_at_start: the checker's per-wording regexes
-// already in memory before the first case, which the snapshot's build-time warm-up makes).
+// patterns_at_start, stdlib_zip_bytes, stdlib_file_bytes, reseeded, results: [...]};
+// patterns_at_start: the checker's per-wording regexes already in memory before the first
+// case, which the snapshot's build-time warm-up makes; stdlib_zip_bytes: the size of the
+// stdlib zip Python reads, as jptrack_web reports it to the worker, and stdlib_file_bytes
+// the file's that was given; reseeded: whether jptrack_web.resume() reseeded random).
 //
 //   node tests/pyodide/run.mjs ARCHIVE.zip CATALOG.json CASES.json [SNAPSHOT.bin STDLIB.zip]
 //
@@ -12,7 +15,7 @@
 // ARCHIVE is the zip hooks/checker.py builds from widget/jptrack/*.py, CATALOG is
 // catalog.to_json(), CASES is [{id, text, today}]. tests/test_parity.py builds all three,
 // runs this once per session, and compares each result with CPython field for field.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -56,6 +59,16 @@ with open(${JSON.stringify(LIB + "/cases.json")}, encoding="utf-8") as f:
     cases = json.load(f)
 import jptrack.parse
 patterns_at_start = len(jptrack.parse._pattern_cache)   # made by checks before this one
+# What the worker checks once Python is up: which stdlib zip Python reads, and (after a
+# restore) that random no longer replays the build's seed.
+import random
+if ${snapshot ? "True" : "False"}:
+    stdlib_zip_bytes = __jptrack_web.resume()
+    reseeded = random.random() != random.Random(0).random()
+else:
+    import jptrack_web
+    stdlib_zip_bytes = jptrack_web.stdlib_zip_size()
+    reseeded = None
 results = []
 for case in cases:
     today = date.fromisoformat(case["today"]) if case.get("today") else None
@@ -66,6 +79,8 @@ for case in cases:
         results.append({"id": case["id"], "ok": False, "error": type(e).__name__, "message": str(e)})
 json.dumps({"pyodide": ${JSON.stringify(pyodide.version)}, "python": ".".join(map(str, sys.version_info[:3])),
             "platform": sys.platform, "start": ${JSON.stringify(snapshot ? "snapshot" : "plain")},
-            "patterns_at_start": patterns_at_start, "results": results}, ensure_ascii=False)
+            "patterns_at_start": patterns_at_start, "stdlib_zip_bytes": stdlib_zip_bytes,
+            "stdlib_file_bytes": ${statSync(snapshot ? stdlib : indexURL + "python_stdlib.zip").size},
+            "reseeded": reseeded, "results": results}, ensure_ascii=False)
 `);
 process.stdout.write(output);

@@ -5,6 +5,8 @@ two start paths run the very same code.
     load(path)          read the catalog JSON (a file, so no JS proxy ends up in a snapshot)
     run(text, today)    -> JSON string for the page (see widget/web/worker.js)
     warm_up()           one check of the catalog's own examples (see the worker's warmUp)
+    stdlib_zip_size()   which stdlib Python imports from (the worker checks it)
+    resume()            after a snapshot restore: reseed, and stdlib_zip_size()
 
 The page renders at most MAX_EVENTS events and MAX_UNRECOGNISED unrecognised lines, so the
 result is cut to that here, in the worker: a 10,000-line paste then sends a few kB to the
@@ -13,7 +15,10 @@ main thread instead of megabytes to JSON.parse there.
 
 import importlib
 import json
+import os
 import pkgutil
+import random
+import sys
 from datetime import date
 
 import jptrack
@@ -77,3 +82,21 @@ def warm_up():
     if _examples is None:
         _examples = "\n".join(line for stage in _catalog for line in stage.examples)
     jptrack.classify.check(_examples, _catalog, today=date(2026, 1, 1))
+
+
+
+def stdlib_zip_size():
+    """The size of the stdlib zip Python imports from (-1: none): the worker checks it is
+    the trimmed one it asked for (Pyodide only logs a failed download)."""
+    zips = [path for path in sys.path if path.endswith(".zip") and os.path.isfile(path)]
+    return os.path.getsize(zips[0]) if zips else -1
+
+
+def resume():
+    """After a snapshot restore: seed `random` afresh (the build seeded it with 0, so that
+    the snapshot is deterministic), and return stdlib_zip_size().
+
+    One call from the worker, where two `runPython` calls compiled their source in wasm
+    that V8 has not optimised yet, on the way to the first result."""
+    random.seed()
+    return stdlib_zip_size()

@@ -366,12 +366,9 @@ async function loadSnapshot({ pyodide: base, stdlib, stdlibBytes: expected, lock
   ]);
   mark("restored");
   progress(2, "Starting the checker");
-  checkTrimmedStdlib(pyodide, expected);
-  const run = pyodide.runPython(`
-import random
-random.seed()   # not the build's fixed seed
-__jptrack_web.run
-`);
+  const web = pyodide.globals.get("__jptrack_web");
+  checkTrimmedStdlib(web.resume(), expected);
+  const run = web.run;
   const check = JSON.parse(run("", "2026-10-01"));
   if (!check.ok) throw new Error("the snapshot's checker does not answer");
   return { run, warmUp: pyodide.runPython("__jptrack_web.warm_up") };
@@ -402,15 +399,9 @@ function restoringDirectly(createPyodideModule, snapshot) {
 }
 
 // Pyodide only logs a failed stdlib download; Python would then run until the first import
-// that is not in memory yet. Check the zip is there, and is ours.
-function checkTrimmedStdlib(pyodide, expected) {
-  const bytes = pyodide.runPython(`
-import os as _os, sys as _sys
-_zips = [p for p in _sys.path if p.endswith(".zip") and _os.path.isfile(p)]
-_size = _os.path.getsize(_zips[0]) if _zips else -1
-del _os, _sys, _zips
-_size
-`);
+// that is not in memory yet. Check the zip is there and is ours (`bytes`: its size, from
+// jptrack_web.stdlib_zip_size).
+function checkTrimmedStdlib(bytes, expected) {
   if (bytes < 0 || (expected && bytes !== expected)) {
     throw new Error(`the trimmed stdlib did not load (${bytes} bytes)`);
   }
@@ -429,18 +420,20 @@ async function loadPlain({ pyodide: base, archive, catalog, lockInfo, stdlibByte
   ]);
   mark("booted");
   progress(2, "Starting the checker");
-  if (stdlib) checkTrimmedStdlib(pyodide, stdlibBytes);
   const [zip, stages] = await files;
   pyodide.unpackArchive(zip, "zip", { extractDir: LIB });
   pyodide.FS.writeFile(`${LIB}/stages.json`, stages, { encoding: "utf8" });
   progress(3, "Reading the stage catalogue");
-  const run = pyodide.runPython(`
+  const web = pyodide.runPython(`
 import sys
 sys.path.insert(0, ${JSON.stringify(LIB)})
 import jptrack_web
 jptrack_web.load(${JSON.stringify(LIB + "/stages.json")})
-jptrack_web.run
+jptrack_web
 `);
+  // (A trimmed stdlib that did not load at all already failed that import.)
+  if (stdlib) checkTrimmedStdlib(web.stdlib_zip_size(), stdlibBytes);
+  const run = web.run;
   // Warm up: the first call compiles regexes.
   try { run("", null); } catch { /* a real call will report it */ }
   return { run, warmUp: null };   // booting Python already got the wasm optimised
