@@ -348,8 +348,8 @@ def _fast_start(root: Path, build: _Build, archive: bytes, catalog: bytes) -> di
 # The snapshot as published: Pyodide's image is the whole wasm memory (31 MB), more than half
 # of it zero pages. Gzip shrinks those on the wire anyway, but the browser still inflates and
 # copies every byte; leaving them out makes the download, the cache read and the copy into
-# the worker less than half as long. The worker (widget/web/worker.js unpackSnapshot) rebuilds
-# the image. Layout, u32 little-endian: magic "jpz1", image size, run count n, then n runs
+# the worker less than half as long. The worker (widget/web/worker.js PackedSnapshot) writes
+# the runs straight into the wasm memory, zeros between them. Layout, u32 little-endian: magic "jpz1", image size, run count n, then n runs
 # (offset, length), then the runs' bytes in order.
 PACKED_MAGIC = b"jpz1"
 PACK_BLOCK = 4096
