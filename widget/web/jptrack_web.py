@@ -84,7 +84,6 @@ def warm_up():
     jptrack.classify.check(_examples, _catalog, today=date(2026, 1, 1))
 
 
-
 def stdlib_zip_size():
     """The size of the stdlib zip Python imports from (-1: none): the worker checks it is
     the trimmed one it asked for (Pyodide only logs a failed download)."""
