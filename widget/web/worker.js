@@ -39,7 +39,7 @@ const SNAPSHOT_MAGIC = 0x706e7300;
 const PACKED_MAGIC = 0x317a706a;   // "jpz1", little-endian
 const MAX_IMAGE = 2 ** 31;         // a wasm32 memory image is smaller than this
 const HEADER_FIELDS = 48;          // a Pyodide snapshot's fixed header fields (checkHeader)
-const MAX_HEADER = 2 ** 16;        // its metadata (JSON) follows; a few hundred bytes in practice
+const MAX_HEADER = 2 ** 16;        // with its metadata (JSON) after them; 144 bytes in this build
 
 let ready = null;   // Promise of the Python run function
 let mode = null;    // "snapshot" | "trimmed" | "plain"
@@ -309,10 +309,8 @@ async function snapshotImage({ snapshot, buildId }, cached) {
   const packed = new PackedSnapshot(await fetchOk(snapshot, "buffer", cached));
   mark("snapshot");
   const image = new Uint8Array(packed.size);
-  packed.writeInto(image, 0, HEADER_FIELDS);
-  const memoryAt = checkHeader(image.buffer, buildId);
-  packed.writeInto(image, 0, memoryAt);
-  return { image, packed, memoryAt };
+  packed.writeInto(image, 0, Math.min(packed.size, MAX_HEADER));   // (Pyodide reads no further)
+  return { image, packed, memoryAt: checkHeader(image.buffer, buildId) };
 }
 
 // The site publishes the snapshot without its zero pages (hooks/checker.py pack_snapshot):
