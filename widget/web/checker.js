@@ -285,13 +285,15 @@ async function run(root, { onPaste = false } = {}) {
   }
   const request = (root.jptrackRequest || 0) + 1;
   root.jptrackRequest = request;
+  // Post first: the worker starts on the text while the page updates its status.
+  const started = performance.now();
+  const replied = engine.check(text, today(root), loadTimeout(root));
   root.dataset.state = "checking";
   if (engine.state === "ready") setStatus(root, "Checking…");
   else showEngineState(root);
-  const started = performance.now();
   let reply;
   try {
-    reply = await engine.check(text, today(root), loadTimeout(root));
+    reply = await replied;
   } catch (error) {
     if (root.jptrackRequest !== request) return;
     if (error instanceof LoadError) showEngineState(root);
