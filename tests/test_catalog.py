@@ -23,10 +23,11 @@ VALID = textwrap.dedent("""\
     contacts:
       shop: {name: The shop, how: Email them.}
     verdicts:
-      normal: {label: Normal}
-      act: {label: Act}
-      done: {label: Done}
-      unknown: {label: Unknown}
+      normal: {label: Normal, messages: {usual: "{days} at {title}.", longer: "{days}, long for {service}."}}
+      act: {label: Act, messages: {overdue: "Since {act_from}: contact {who}."}}
+      done: {label: Done, messages: {journey: "{title}: {summary}", exception: "{title}: {first_step}"}}
+      unknown: {label: Unknown, messages: {no_status: No status., no_window: "{title}.", no_date: "{title}, no date."}}
+    assumed_service: "{service} (assumed)"
     stages:
       - id: posting-collection
         order: 1
@@ -125,8 +126,8 @@ def test_duplicate_id():
 
 
 @pytest.mark.parametrize("old, new, expected", [
-    ("  act: {label: Act}\n", "", "missing ['act']"),
-    ("  done: {label: Done}\n", "  done: {label: Done}\n  late: {label: Late}\n", "unknown ['late']"),
+    ("  act: {label: Act, messages: {overdue: \"Since {act_from}: contact {who}.\"}}\n", "", "missing ['act']"),
+    ("  unknown: {label: Unknown,", "  late: {label: Late}\n  unknown: {label: Unknown,", "unknown ['late']"),
 ])
 def test_every_verdict_state_has_a_label_and_no_other(old, new, expected):
     source = broken(old, new)
@@ -134,6 +135,46 @@ def test_every_verdict_state_has_a_label_and_no_other(old, new, expected):
     assert e.field == "verdicts" and expected in str(e)
     assert "expected a label for each verdict state ['normal', 'act', 'done', 'unknown']" in str(e)
     assert e.line == line_of(source, "verdicts:")
+
+
+@pytest.mark.parametrize("old, new, field, expected", [
+    # a placeholder the case does not have, named with the ones it may use
+    ('overdue: "Since {act_from}', 'overdue: "Since {act_form}', "verdicts.act.messages.overdue",
+     "unknown placeholder {act_form}; this text may use: {title}, {summary}, {first_step}, {service}"),
+    ('no_date: "{title}, no date."', 'no_date: "{title}, no date; act from {act_from}."',
+     "verdicts.unknown.messages.no_date", "unknown placeholder {act_from}"),
+    ("no_status: No status.", 'no_status: "No status for {title}."', "verdicts.unknown.messages.no_status",
+     "this text may use: none"),
+    # formatting beyond a plain name is not a placeholder the code fills in
+    ('usual: "{days} at', 'usual: "{days!r} at', "verdicts.normal.messages.usual", "unknown placeholder {days!r}"),
+    ('usual: "{days} at', 'usual: "{days.real} at', "verdicts.normal.messages.usual", "unknown placeholder {days.real}"),
+    # a lone brace
+    ('journey: "{title}: {summary}"', 'journey: "{title}: {summary"', "verdicts.done.messages.journey",
+     "written twice: '{{' or '}}'"),
+    ('assumed_service: "{service} (assumed)"', 'assumed_service: "{service} (assumed for {title})"',
+     "assumed_service", "this text may use: {service}"),
+])
+def test_verdict_messages_use_only_the_placeholders_the_code_fills_in(old, new, field, expected):
+    source = broken(old, new)
+    e = error_of(source)
+    assert e.field == field and expected in str(e), str(e)
+    assert e.line == line_of(source, new.split(":")[0].strip() + ":")
+
+
+@pytest.mark.parametrize("old, new, field, expected", [
+    (', no_date: "{title}, no date."', "", "verdicts.unknown.messages.no_date", "missing required field 'no_date'"),
+    ("{overdue:", "{late:", "verdicts.act.messages.late", "unknown field 'late'; allowed: overdue"),
+    ("{label: Act, messages: ", "{label: Act, mesages: ", "verdicts.act.mesages", "(did you mean 'messages'?)"),
+    ('assumed_service: "{service} (assumed)"\n', "", "assumed_service", "missing required field 'assumed_service'"),
+])
+def test_verdict_messages_are_complete(old, new, field, expected):
+    e = error_of(broken(old, new))
+    assert e.field == field and expected in str(e), str(e)
+
+
+def test_verdict_messages_literal_braces():
+    c = cat.loads(broken('no_status: No status.', 'no_status: "No status {{at all}}."'))
+    assert c.verdict("unknown").message("no_status").en.format() == "No status {at all}."
 
 
 def test_duplicate_wording_mapped_to_two_stages():

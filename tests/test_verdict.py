@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, timedelta
 
 import pytest
+import yaml
 
 from conftest import ROOT
-from jptrack.catalog import load
+from jptrack.catalog import VERDICT_MESSAGES, load, load_json
 from jptrack.verdict import choose_service, service_hints, verdict
 
 CATALOG = load(ROOT / "stages.yaml")
@@ -38,6 +41,35 @@ def test_terminal_stages_are_done(stage):
     assert stage.summary.en in v["message"]
     if stage.kind == "journey":
         assert "delivered-but-not-received" in v["message"]
+
+
+def test_every_sentence_comes_from_the_catalog():
+    """Each verdict message is its case's template from stages.yaml, filled in: with every
+    template replaced by a marker and its placeholders, nothing else is said, and every case
+    is reachable."""
+    data = yaml.safe_load((ROOT / "stages.yaml").read_text(encoding="utf-8"))
+    for state, cases in VERDICT_MESSAGES.items():
+        data["verdicts"][state]["messages"] = {
+            case: f"[{state}.{case}]" + "".join(f" {name}={{{name}}}" for name in names)
+            for case, names in cases.items()}
+    data["assumed_service"] = "{service}(assumed)"
+    catalog = load_json(json.dumps(data))
+    seen = set()
+    for stage in [None, *catalog]:
+        for service in [None, *(s.id for s in catalog.services)]:
+            for assumed in (False, True):
+                for last, days in [(None, 0), *((LAST, d) for d in (0, 2, 9, 30, 400))]:
+                    v = verdict(catalog, stage, last, service=service, service_assumed=assumed,
+                                today=LAST + timedelta(days=days))
+                    marker = re.match(r"\[(\w+)\.(\w+)\]", v["message"])
+                    assert marker and marker[1] == v["state"], v["message"]
+                    seen.add((marker[1], marker[2]))
+                    if service and assumed and " service=" in v["message"]:
+                        name = catalog.service(service).name.en
+                        assert f" service={name}(assumed)" in v["message"]
+                    if stage is not None and " title=" in v["message"]:
+                        assert f" title={stage.title.en}" in v["message"]
+    assert seen == {(state, case) for state, cases in VERDICT_MESSAGES.items() for case in cases}
 
 
 def test_unknown_without_stage_or_date():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import string
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,7 +24,7 @@ from .normalize import fold
 
 __all__ = [
     "Catalog", "CatalogError", "Contact", "Service", "Source", "Stage", "Text",
-    "UpuEvent", "Window", "Wording", "load", "load_json", "parse_duration",
+    "UpuEvent", "Verdict", "Window", "Wording", "load", "load_json", "parse_duration",
 ]
 
 KINDS = ("journey", "exception")
@@ -126,10 +127,15 @@ class Service:
 
 
 @dataclass(frozen=True)
-class VerdictLabel:
-    """What the checker heads a verdict with (`verdicts:` in stages.yaml)."""
+class Verdict:
+    """How the checker words a verdict (`verdicts:` in stages.yaml): its heading, and one
+    sentence template per case of VERDICT_MESSAGES[id]."""
     id: str      # the verdict's state, one of VERDICT_STATES
     label: Text
+    messages: tuple[tuple[str, Text], ...]
+
+    def message(self, case: str) -> Text:
+        return dict(self.messages)[case]
 
 
 @dataclass(frozen=True)
@@ -183,7 +189,8 @@ class Catalog:
     sources: tuple[Source, ...]
     contacts: tuple[Contact, ...]
     stages: tuple[Stage, ...]
-    verdicts: tuple[VerdictLabel, ...]
+    verdicts: tuple[Verdict, ...]
+    assumed_service: Text    # "{service} (assumed: ...)": a service the paste does not name
     _by_id: Mapping[str, Stage] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -201,8 +208,11 @@ class Catalog:
     def service(self, service_id: str) -> Service:
         return next(s for s in self.services if s.id == service_id)
 
+    def verdict(self, state: str) -> Verdict:
+        return next(v for v in self.verdicts if v.id == state)
+
     def verdict_label(self, state: str) -> Text:
-        return next(v.label for v in self.verdicts if v.id == state)
+        return self.verdict(state).label
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)
@@ -226,7 +236,9 @@ class Catalog:
             "sources": {s.id: {"name": s.name, "scope": s.scope, "dates": s.dates} for s in self.sources},
             "contacts": {c.id: {"name": text(c.name), "how": text(c.how)} for c in self.contacts},
             "stages": [_stage_to_dict(s, text) for s in self.stages],
-            "verdicts": {v.id: {"label": text(v.label)} for v in self.verdicts},
+            "verdicts": {v.id: {"label": text(v.label), "messages": {case: text(t) for case, t in v.messages}}
+                         for v in self.verdicts},
+            "assumed_service": text(self.assumed_service),
         }
 
     def to_json(self) -> str:
@@ -362,9 +374,21 @@ def _line_of(container: Any, key: Any = None) -> int | None:
 # ---------------------------------------------------------------------------
 
 _TOP_FIELDS = {"version": True, "languages": True, "services": True, "sources": True,
-               "contacts": True, "verdicts": True, "stages": True}
+               "contacts": True, "verdicts": True, "assumed_service": True, "stages": True}
 # The states widget/jptrack/verdict.py gives; `verdicts:` labels each of them.
 VERDICT_STATES = ("normal", "act", "done", "unknown")
+# The cases verdict.py words each state's message for (`verdicts.<state>.messages`), with the
+# {placeholders} each case's template may use: the stage's title, summary and the first
+# sentence of its what_to_do; the service's name; the days since the last update ("4 days"),
+# the normal and act-after windows, the date to act from, and whom to contact.
+_STAGE_FACTS = ("title", "summary", "first_step")
+_WAIT_FACTS = _STAGE_FACTS + ("service", "days", "normal", "act_after", "act_from", "who")
+VERDICT_MESSAGES = {
+    "normal": {"usual": _WAIT_FACTS, "longer": _WAIT_FACTS},
+    "act": {"overdue": _WAIT_FACTS},
+    "done": {"journey": _STAGE_FACTS, "exception": _STAGE_FACTS},
+    "unknown": {"no_status": (), "no_window": _STAGE_FACTS, "no_date": _STAGE_FACTS + ("service", "normal")},
+}
 _STAGE_FIELDS = {
     "id": True, "order": True, "kind": True, "title": True, "summary": True, "wordings": True,
     "upu": False, "meaning": True, "what_to_do": True, "contacts": True, "silence": False,
@@ -457,14 +481,9 @@ class _Validator:
 
         services = tuple(self.named_table(data, "services", languages, Service, ("name", "description")))
         contacts = tuple(self.named_table(data, "contacts", languages, Contact, ("name", "how")))
-        verdicts = tuple(self.named_table(data, "verdicts", languages, VerdictLabel, ("label",)))
-        labelled = [v.id for v in verdicts]
-        missing = [state for state in VERDICT_STATES if state not in labelled]
-        unknown = [state for state in labelled if state not in VERDICT_STATES]
-        if missing or unknown:
-            self.fail(f"expected a label for each verdict state {list(VERDICT_STATES)}"
-                      + (f"; missing {missing}" if missing else "") + (f"; unknown {unknown}" if unknown else ""),
-                      data, "verdicts", "verdicts")
+        verdicts = tuple(self.verdicts(data, languages))
+        assumed_service = self.template(data["assumed_service"], data, "assumed_service", "assumed_service",
+                                        languages, ("service",))
         sources = tuple(self.sources(data))
         raw_stages = self.list_of(data["stages"], data, "stages", "stages")
         stages = [self.stage(raw, raw_stages, i, languages, services, contacts, sources)
@@ -472,7 +491,45 @@ class _Validator:
         self.stage_id = None
         self.cross_check(stages, raw_stages)
         return Catalog(languages, services, sources, contacts,
-                       tuple(sorted(stages, key=lambda s: s.order)), verdicts)
+                       tuple(sorted(stages, key=lambda s: s.order)), verdicts, assumed_service)
+
+    def verdicts(self, data, languages):
+        table = data["verdicts"]
+        if not isinstance(table, dict):
+            self.fail("expected a mapping of verdict states", data, "verdicts", "verdicts")
+        missing = [state for state in VERDICT_STATES if state not in table]
+        unknown = [str(state) for state in table if state not in VERDICT_STATES]
+        if missing or unknown:
+            self.fail(f"expected a label for each verdict state {list(VERDICT_STATES)}"
+                      + (f"; missing {missing}" if missing else "") + (f"; unknown {unknown}" if unknown else ""),
+                      data, "verdicts", "verdicts")
+        for state, entry in table.items():
+            field = f"verdicts.{state}"
+            entry = self.mapping(entry, table, state, field, {"label": True, "messages": True})
+            cases = VERDICT_MESSAGES[state]
+            messages = self.mapping(entry["messages"], entry, "messages", f"{field}.messages",
+                                    dict.fromkeys(cases, True))
+            yield Verdict(state, self.text(entry["label"], entry, "label", f"{field}.label", languages),
+                          tuple((case, self.template(messages[case], messages, case, f"{field}.messages.{case}",
+                                                     languages, cases[case]))
+                                for case in cases))
+
+    def template(self, value, container, key, field, languages, placeholders) -> Text:
+        """Text with {placeholders} that the code fills in: each must be one it knows."""
+        text = self.text(value, container, key, field, languages)
+        allowed = ", ".join("{%s}" % p for p in placeholders) or "none"
+        for _, template in text.values:
+            try:
+                parts = list(string.Formatter().parse(template))
+            except ValueError as e:
+                self.fail(f"{e} (a brace that is not a placeholder is written twice: '{{{{' or '}}}}')",
+                          container, key, field)
+            for _, name, spec, conversion in parts:
+                if name is not None and (name not in placeholders or spec or conversion):
+                    self.fail(f"unknown placeholder {{{name}{'!' + conversion if conversion else ''}"
+                              f"{':' + spec if spec else ''}}}; this text may use: {allowed}",
+                              container, key, field)
+        return text
 
     def named_table(self, data, name, languages, cls, text_fields):
         table = data[name]

@@ -6,6 +6,7 @@ wait is still normal (``normal``), long enough to contact someone (``act``), ove
 (``done``, terminal stages) or impossible to judge (``unknown``). Whom to contact comes
 from the stage's contacts. When neither the tracking number nor the paste says which
 service was used, the slowest plausible one is assumed and ``service_assumed`` says so.
+Every sentence is a template from stages.yaml (`verdicts:`); this module only fills in facts.
 
 >>> from pathlib import Path
 >>> from jptrack.catalog import load
@@ -107,48 +108,39 @@ def _verdict(catalog, stage, last_event, *, service, service_assumed, today) -> 
               "last_event": last_event.isoformat() if last_event else None, "days_since": None,
               "normal_days": None, "act_after_days": None, "act_from": None, "contacts": [],
               "message": ""}
-    if stage is None:
-        result["message"] = ("We could not match any line to a tracking status. Paste the whole "
-                             "tracking history from the tracking page, including the dates.")
+
+    def say(state: str, case: str, **facts) -> dict:
+        # The sentence is stages.yaml's (verdicts.<state>.messages.<case>); only facts here.
+        result["state"] = state
+        result["message"] = catalog.verdict(state).message(case).en.format(**facts)
         return result
+
+    if stage is None:
+        return say("unknown", "no_status")
     result["contacts"] = list(stage.contacts)
-    title = stage.title.en
+    facts = {"title": stage.title.en, "summary": stage.summary.en,
+             "first_step": _first_sentence(stage.what_to_do.en)}
     if last_event is not None:
         result["days_since"] = max(0, (today - last_event).days)
     if stage.terminal:
-        result["state"] = "done"
-        ending = (" If it has not reached you, follow the delivered-but-not-received checklist."
-                  if stage.kind == "journey" else " " + _first_sentence(stage.what_to_do.en))
-        result["message"] = f"“{title}”: {stage.summary.en}{ending}"
-        return result
+        return say("done", "journey" if stage.kind == "journey" else "exception", **facts)
     window = stage.window(service) if service else None
     if window is None:
-        result["message"] = f"The latest status is “{title}”. {_first_sentence(stage.what_to_do.en)}"
-        return result
+        return say("unknown", "no_window", **facts)
     result["normal_days"], result["act_after_days"] = window.normal_days, window.act_after_days
-    name = catalog.service(service).name.en + (" (assumed: the paste does not say which service)"
-                                               if service_assumed else "")
+    name = catalog.service(service).name.en
+    facts["service"] = catalog.assumed_service.en.format(service=name) if service_assumed else name
+    facts["normal"] = _days(window.normal_days)
     if last_event is None:
-        result["message"] = (f"The latest status is “{title}”, but the paste has no date, so we cannot "
-                             f"tell whether the wait is normal; for {name} up to {_days(window.normal_days)} "
-                             f"without an update is normal here.")
-        return result
+        return say("unknown", "no_date", **facts)
     act_from = last_event + timedelta(days=window.act_after_days)
     result["act_from"] = act_from.isoformat()
     days = result["days_since"]
-    who = _contacts(catalog, stage.contacts)
+    facts.update(days=_days(days), act_after=_days(window.act_after_days),
+                 act_from=act_from.isoformat(), who=_contacts(catalog, stage.contacts))
     if today >= act_from:
-        result["state"] = "act"
-        result["message"] = (f"It has been {_days(days)} since “{title}” with no update, longer than the "
-                             f"{_days(window.act_after_days)} after which we advise acting for {name}. "
-                             f"Contact {who} now.")
-    else:
-        result["state"] = "normal"
-        lead = (f"{_days(days).capitalize()} without an update at “{title}” is normal for {name}"
-                if days <= window.normal_days else
-                f"It has been {_days(days)} since “{title}”, longer than usual for {name} but not yet a problem")
-        result["message"] = f"{lead}. If nothing changes by {act_from.isoformat()}, contact {who}."
-    return result
+        return say("act", "overdue", **facts)
+    return say("normal", "usual" if days <= window.normal_days else "longer", **facts)
 
 
 def _days(n: int) -> str:
