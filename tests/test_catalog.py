@@ -17,7 +17,7 @@ VALID = textwrap.dedent("""\
     languages: [en, ja]
     services:
       ems: {name: EMS, description: Express.}
-      surface: {name: Surface, description: By sea.}
+      surface: {name: Surface, description: By sea., aliases: [sea mail, 船便]}
     sources:
       japan-post: {name: Japan Post, scope: journey, dates: month-first}
     contacts:
@@ -175,6 +175,27 @@ def test_verdict_messages_are_complete(old, new, field, expected):
 def test_verdict_messages_literal_braces():
     c = cat.loads(broken('no_status: No status.', 'no_status: "No status {{at all}}."'))
     assert c.verdict("unknown").message("no_status").en.format() == "No status {at all}."
+
+
+def test_service_aliases_load_and_round_trip():
+    c = cat.loads(VALID)
+    assert c.service("surface").aliases == ("sea mail", "船便") and c.service("ems").aliases == ()
+    assert cat.load_json(c.to_json()) == c
+
+
+@pytest.mark.parametrize("old, new, needle, expected", [
+    # folded like wordings: case, width and spacing do not make another name
+    ("aliases: [sea mail, 船便]", "aliases: [sea mail, 船便, ＥＭＳ]", "aliases:",
+     "'ＥＭＳ' already names service 'ems'"),
+    ("{name: Surface,", "{name: Ems,", "surface: {name: Ems", "'Ems' already names service 'ems'"),
+    ("aliases: [sea mail, 船便]", "aliases: [sea mail, '']", "aliases:", "expected text, got an empty string"),
+    ("aliases: [sea mail, 船便]", "aliases: sea mail", "aliases:", "expected a list"),
+])
+def test_a_service_alias_names_one_service_only(old, new, needle, expected):
+    source = broken(old, new)
+    e = error_of(source)
+    assert expected in str(e) and e.field.startswith("services.surface"), str(e)
+    assert e.line == line_of(source, needle)
 
 
 def test_duplicate_wording_mapped_to_two_stages():

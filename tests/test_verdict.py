@@ -72,6 +72,14 @@ def test_every_sentence_comes_from_the_catalog():
     assert seen == {(state, case) for state, cases in VERDICT_MESSAGES.items() for case in cases}
 
 
+def test_service_words_come_from_the_catalog():
+    data = yaml.safe_load((ROOT / "stages.yaml").read_text(encoding="utf-8"))
+    data["services"]["sal"]["aliases"].append("Luftpost ökonomisch")
+    catalog = load_json(json.dumps(data))
+    assert service_hints(catalog, ["Versand: LUFTPOST ÖKONOMISCH"]) == {"sal"}
+    assert service_hints(CATALOG, ["Versand: LUFTPOST ÖKONOMISCH"]) == set()
+
+
 def test_unknown_without_stage_or_date():
     assert verdict(CATALOG, None, None, today=LAST)["state"] == "unknown"
     v = verdict(CATALOG, OPEN[0], None, service="ems", today=LAST)

@@ -124,6 +124,8 @@ class Service:
     id: str
     name: Text
     description: Text
+    # Other ways a paste names the service ("par avion", "船便"); its id and name count too.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,8 @@ class Catalog:
         return {
             "version": 1,
             "languages": list(self.languages),
-            "services": {s.id: {"name": text(s.name), "description": text(s.description)}
+            "services": {s.id: {"name": text(s.name), "description": text(s.description),
+                                **({"aliases": list(s.aliases)} if s.aliases else {})}
                          for s in self.services},
             "sources": {s.id: {"name": s.name, "scope": s.scope, "dates": s.dates} for s in self.sources},
             "contacts": {c.id: {"name": text(c.name), "how": text(c.how)} for c in self.contacts},
@@ -479,7 +482,7 @@ class _Validator:
         if "en" not in languages:
             self.fail("'en' must be one of the languages", data, "languages", "languages")
 
-        services = tuple(self.named_table(data, "services", languages, Service, ("name", "description")))
+        services = tuple(self.services(data, languages))
         contacts = tuple(self.named_table(data, "contacts", languages, Contact, ("name", "how")))
         verdicts = tuple(self.verdicts(data, languages))
         assumed_service = self.template(data["assumed_service"], data, "assumed_service", "assumed_service",
@@ -540,6 +543,28 @@ class _Validator:
             entry = self.mapping(entry, table, ident, f"{name}.{ident}", dict.fromkeys(text_fields, True))
             texts = [self.text(entry[f], entry, f, f"{name}.{ident}.{f}", languages) for f in text_fields]
             yield cls(ident, *texts)
+
+    def services(self, data, languages):
+        table = data["services"]
+        if not isinstance(table, dict) or not table:
+            self.fail("expected a mapping of services by id", data, "services", "services")
+        named: dict[str, str] = {}   # folded name -> the service that uses it
+        for ident, entry in table.items():
+            ident = self.identifier(ident, table, ident, "services")
+            field = f"services.{ident}"
+            entry = self.mapping(entry, table, ident, field, {"name": True, "description": True, "aliases": False})
+            name, description = (self.text(entry[f], entry, f, f"{field}.{f}", languages)
+                                  for f in ("name", "description"))
+            raw = self.list_of(entry.get("aliases", []), entry, "aliases", f"{field}.aliases", allow_empty=True)
+            aliases = [self.string(a, raw, i, f"{field}.aliases") for i, a in enumerate(raw)]
+            places = [(ident, table, ident, field), (name.en, entry, "name", f"{field}.name"),
+                      *((alias, raw, i, f"{field}.aliases") for i, alias in enumerate(aliases))]
+            for alias, container, key, where in places:
+                other = named.setdefault(fold(alias), ident)
+                if other != ident:
+                    self.fail(f"'{alias}' already names service '{other}': a paste that says it "
+                              f"could not tell the two apart", container, key, where)
+            yield Service(ident, name, description, tuple(aliases))
 
     def sources(self, data):
         table = data["sources"]

@@ -168,7 +168,7 @@ def _index(catalog) -> PhraseIndex:
     phrases = []
     for service in catalog.services:
         names = {fold(service.id), fold(service.name.en)}
-        names.update(fold(w) for w in _SERVICE_WORDS.get(service.id, ()))
+        names.update(fold(w) for w in service.aliases)
         phrases += [(n, service.id) for n in names if n]
     index = PhraseIndex(phrases)
     if len(_index_cache) > 8:
@@ -176,16 +176,3 @@ def _index(catalog) -> PhraseIndex:
     _index_cache[id(catalog)] = (catalog, index)
     return index
 
-
-# ---------------------------------------------------------------------------
-# Data
-# ---------------------------------------------------------------------------
-
-# How pastes and customers name the services besides the catalog's own names.
-_SERVICE_WORDS = {
-    "ems": ("EMS", "Express Mail Service", "国際スピード郵便", "e-EMS"),
-    "airmail": ("airmail", "air mail", "par avion", "by air", "航空便", "エアメール", "ePacket",
-                "international ePacket", "国際eパケット"),
-    "sal": ("SAL", "SAL便", "economy air", "エコノミー航空", "エコノミー航空便"),
-    "surface": ("surface", "surface mail", "sea mail", "by sea", "船便", "sea parcel", "surface parcel"),
-}
