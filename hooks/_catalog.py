@@ -29,7 +29,7 @@ def load(config) -> _model.Catalog:
     if cached and cached[0] == mtime:
         return cached[1]
     try:
-        catalog = _model.load(path)
+        catalog = _model.load(path, docs_dir=config["docs_dir"])
     except _model.CatalogError as e:
         raise PluginError(f"Invalid stage catalog. {e}") from None
     _cache[str(path)] = (mtime, catalog)

@@ -198,6 +198,39 @@ def test_a_service_alias_names_one_service_only(old, new, needle, expected):
     assert e.line == line_of(source, needle)
 
 
+GUIDED = broken("    contacts: [shop]\n    support_reply: It was delivered.",
+                "    guides:\n      - {page: help/delivered.md, text: {en: The checklist, ja: 確認リスト}}\n"
+                "    contacts: [shop]\n    support_reply: It was delivered.")
+
+
+def test_guides_load_and_round_trip(tmp_path):
+    (tmp_path / "help").mkdir()
+    (tmp_path / "help" / "delivered.md").write_text("# Delivered\n")
+    c = cat.loads(GUIDED, docs_dir=tmp_path)
+    (guide,) = c.stage("final-delivery").guides
+    assert (guide.page, guide.url, guide.text.get("ja")) == ("help/delivered.md", "help/delivered/", "確認リスト")
+    assert c.stage("posting-collection").guides == ()
+    assert cat.load_json(c.to_json()) == c
+    assert cat.Guide("index.md", guide.text).url == "" and cat.Guide("a/index.md", guide.text).url == "a/"
+
+
+@pytest.mark.parametrize("page, expected", [
+    ("../outside.md", "expected a page in docs/ like 'delivered-not-received.md'"),
+    ("/abs/delivered.md", "expected a page in docs/"),
+    ("help/delivered.html", "expected a page in docs/"),
+    ("help/missing.md", "no page 'help/missing.md' in "),
+])
+def test_a_guide_must_be_a_page_in_docs(tmp_path, page, expected):
+    (tmp_path / "help").mkdir()
+    (tmp_path / "help" / "delivered.md").write_text("# Delivered\n")
+    source = GUIDED.replace("page: help/delivered.md", f"page: {page}")
+    with pytest.raises(cat.CatalogError) as info:
+        cat.loads(source, docs_dir=tmp_path)
+    e = info.value
+    assert expected in str(e) and (e.stage, e.field) == ("final-delivery", "guides[0].page"), str(e)
+    assert e.line == line_of(source, f"page: {page}")
+
+
 def test_duplicate_wording_mapped_to_two_stages():
     # Width, case and a trailing full stop are folded: this is the same wording.
     source = broken("{text: Final delivery,", "{text: ＰＯＳＴＩＮＧ/collection.,")

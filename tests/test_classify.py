@@ -98,7 +98,9 @@ def test_contract_shape():
         "what_to_do": stage.what_to_do.en, "url": "stages/final-delivery/",
         "contacts": [{"id": c, "name": CATALOG.contact(c).name.en, "how": CATALOG.contact(c).how.en}
                      for c in stage.contacts],
-        "kind": stage.kind, "terminal": True}
+        "kind": stage.kind, "terminal": True,
+        "guides": [{"url": g.page.removesuffix(".md") + "/", "text": g.text.en} for g in stage.guides]}
+    assert result["current"]["guides"], "final-delivery links its checklist (stages.yaml guides:)"
     event = result["events"][0]
     assert set(event) == {"line", "time", "text", "stage", "stage_title", "location", "country", "matched"}
     assert event == {"line": 8, "time": "2026-09-20T20:14",

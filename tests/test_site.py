@@ -113,6 +113,18 @@ def test_next_stages_are_linked(built_site, catalog):
             assert f"../{target}/" in hrefs, f"stages/{stage.id}/ does not link to {target}"
 
 
+def test_stage_pages_link_their_guides(built_site, catalog):
+    guided = [stage for stage in catalog if stage.guides]
+    assert guided, "stages.yaml gives no stage a guide"
+    for stage in guided:
+        markup = _page(built_site, f"stages/{stage.id}/index.html")
+        for guide in stage.guides:
+            link = re.search(rf'<a href="\.\./\.\./{re.escape(guide.url)}">(.*?)</a>', markup)
+            assert link, f"stages/{stage.id}/ does not link {guide.page}"
+            assert _text(link.group(1)) == guide.text.en
+            assert (built_site / guide.url / "index.html").is_file()
+
+
 # ---------------------------------------------------------------------------
 # Home page, all statuses, short links
 # ---------------------------------------------------------------------------
@@ -211,6 +223,23 @@ def test_broken_stages_yaml_fails_the_build_with_line_and_stage(tmp_path, catalo
     message = "\n".join([str(info.value)] + [r.getMessage() for r in caplog.records])
     assert f"stages.yaml:{nxt + 1}" in message, message
     assert stage.id in message, message
+
+
+def test_a_guide_that_is_not_in_docs_fails_the_build_with_its_line(tmp_path, catalog, caplog):
+    project = _project_copy(tmp_path)
+    source = (ROOT / "stages.yaml").read_text(encoding="utf-8")
+    page = next(stage for stage in catalog if stage.guides).guides[0].page
+    assert f"page: {page}," in source
+    (project / "stages.yaml").write_text(source.replace(f"page: {page},", "page: no-such-guide.md,", 1),
+                                         encoding="utf-8")
+    line = next(i for i, text in enumerate(source.splitlines(), 1) if f"page: {page}," in text)
+
+    from mkdocs.exceptions import MkDocsException
+
+    with pytest.raises(MkDocsException) as info:
+        build_site(tmp_path / "site", config_file=project / "mkdocs.yml")
+    message = "\n".join([str(info.value)] + [r.getMessage() for r in caplog.records])
+    assert f"stages.yaml:{line}" in message and "no page 'no-such-guide.md' in docs/" in message, message
 
 
 # ---------------------------------------------------------------------------

@@ -296,17 +296,36 @@ def test_paste_classifies_without_pressing_check(page, checker_url):
     assert wait_settled(page) == "result"
 
 
-def test_copy_summary(page, context, checker_url):
+def test_copy_summary(page, context, checker_url, catalog):
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=checker_url.rstrip("/"))
     configure(page)
     page.goto(checker_url + "check/")
-    assert submit(page, HISTORIES["japan-post-en"]["text"]) == "result"
+    delivered = (ROOT / "tests" / "fixtures" / "pastes" / "japanpost-en-us.txt").read_text(encoding="utf-8")
+    assert submit(page, delivered) == "result"
     page.click(f"{WIDGET} .jptrack__copy")
     page.wait_for_function("document.querySelector('[data-jptrack-widget] [aria-live]')"
                            ".textContent.includes('copied')")
     summary = page.evaluate("navigator.clipboard.readText()")
     title = page.inner_text(f"{WIDGET} .jptrack__stage")
     assert f"Status: {title}" in summary and "/stages/" in summary
+    stage = catalog.stage(page.get_attribute(f"{WIDGET} [data-current-stage]", "data-current-stage"))
+    assert stage.guides, f"test setup: {stage.id} has no guides in stages.yaml"
+    for guide in stage.guides:
+        assert f"Guide: {guide.text.en} {checker_url}{guide.url}" in summary
+
+
+def test_the_result_links_the_stages_guides(page, checker_url, catalog):
+    configure(page)
+    page.goto(checker_url + "check/")
+    delivered = (ROOT / "tests" / "fixtures" / "pastes" / "japanpost-en-us.txt").read_text(encoding="utf-8")
+    assert submit(page, delivered) == "result"
+    stage = catalog.stage(page.get_attribute(f"{WIDGET} [data-current-stage]", "data-current-stage"))
+    assert stage.guides, f"test setup: {stage.id} has no guides in stages.yaml"
+    links = page.eval_on_selector_all(f"{WIDGET} .jptrack__guide a", "els => els.map((a) => [a.textContent, a.href])")
+    assert links == [[guide.text.en, checker_url + guide.url] for guide in stage.guides]
+    page.click(f"{WIDGET} .jptrack__guide a")
+    page.wait_for_url(checker_url + stage.guides[0].url)
+    assert page.title().startswith(page.inner_text("article h1").rstrip("¶").strip())   # the guide, not a 404
 
 
 # ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import Any, Iterator, Mapping
 from .normalize import fold
 
 __all__ = [
-    "Catalog", "CatalogError", "Contact", "Service", "Source", "Stage", "Text",
+    "Catalog", "CatalogError", "Contact", "Guide", "Service", "Source", "Stage", "Text",
     "UpuEvent", "Verdict", "Window", "Wording", "load", "load_json", "parse_duration",
 ]
 
@@ -34,6 +34,7 @@ WHERE = ("origin", "destination")
 _ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _UPU = re.compile(r"^[A-Z]{3}$")
 _LANG = re.compile(r"^[a-z]{2}$")
+_PAGE = re.compile(r"^(?:[a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.md$")
 _DURATION = re.compile(r"^(\d+)\s*(day|days|week|weeks|month|months)$")
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
 
@@ -101,6 +102,21 @@ class Wording:
 class UpuEvent:
     code: str
     text: str
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A hand-written guide in docs/ that helps at a stage, with the text of its link."""
+    page: str    # relative to docs/, e.g. "delivered-not-received.md"
+    text: Text
+
+    @property
+    def url(self) -> str:
+        """The page's address relative to the site root (MkDocs' directory URLs)."""
+        path = self.page[:-len(".md")]
+        if path == "index" or path.endswith("/index"):
+            return path[:-len("index")]
+        return path + "/"
 
 
 @dataclass(frozen=True)
@@ -175,6 +191,7 @@ class Stage:
     support_reply: Text
     examples: tuple[str, ...]
     terminal: bool = False
+    guides: tuple[Guide, ...] = ()
 
     def window(self, service: str) -> Window | None:
         return self._windows.get(service)
@@ -261,6 +278,8 @@ def _stage_to_dict(s: Stage, text) -> dict[str, Any]:
     }
     if s.terminal:
         data["terminal"] = True
+    if s.guides:
+        data["guides"] = [{"page": g.page, "text": text(g.text)} for g in s.guides]
     if s.silence:
         data["silence"] = {k: {"normal": w.normal, "act_after": w.act_after} for k, w in s.silence}
     return data
@@ -282,8 +301,9 @@ def parse_duration(value: str) -> int:
 # Loading
 # ---------------------------------------------------------------------------
 
-def load(path: str | Path = "stages.yaml") -> Catalog:
-    """Read and validate stages.yaml; raise CatalogError with file and line on any problem."""
+def load(path: str | Path = "stages.yaml", *, docs_dir: str | Path | None = None) -> Catalog:
+    """Read and validate stages.yaml; raise CatalogError with file and line on any problem.
+    With docs_dir (the site build), each stage's `guides:` page must be a file in it."""
     path = Path(path)
     name = path.name
     try:
@@ -292,10 +312,10 @@ def load(path: str | Path = "stages.yaml") -> Catalog:
         raise CatalogError("file not found", file=str(path)) from None
     except UnicodeDecodeError as e:
         raise CatalogError(f"not valid UTF-8 ({e.reason} at byte {e.start})", file=name) from None
-    return loads(source, file=name)
+    return loads(source, file=name, docs_dir=docs_dir)
 
 
-def loads(source: str, *, file: str = "stages.yaml") -> Catalog:
+def loads(source: str, *, file: str = "stages.yaml", docs_dir: str | Path | None = None) -> Catalog:
     """Validate YAML text (see `load`)."""
     import yaml  # only the build and CPython need YAML; the browser reads JSON
 
@@ -309,7 +329,7 @@ def loads(source: str, *, file: str = "stages.yaml") -> Catalog:
         raise CatalogError(f"YAML syntax error: {e.problem or e.context}", file=file, line=line) from None
     except yaml.YAMLError as e:
         raise CatalogError(f"YAML syntax error: {e}", file=file) from None
-    return _Validator(file).catalog(data)
+    return _Validator(file, docs_dir).catalog(data)
 
 
 def load_json(source: str | bytes, *, file: str = "stages.json") -> Catalog:
@@ -395,7 +415,7 @@ VERDICT_MESSAGES = {
 _STAGE_FIELDS = {
     "id": True, "order": True, "kind": True, "title": True, "summary": True, "wordings": True,
     "upu": False, "meaning": True, "what_to_do": True, "contacts": True, "silence": False,
-    "next": False, "support_reply": True, "examples": True, "terminal": False,
+    "next": False, "support_reply": True, "examples": True, "terminal": False, "guides": False,
 }
 _WORDING_FIELDS = {"text": True, "lang": True, "source": True, "where": False}
 
@@ -403,8 +423,9 @@ _WORDING_FIELDS = {"text": True, "lang": True, "source": True, "where": False}
 class _Validator:
     """Walks the raw data once, building the model and failing at the first problem."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, docs_dir: str | Path | None = None):
         self.file = file
+        self.docs_dir = Path(docs_dir) if docs_dir is not None else None
         self.stage_id: str | None = None
 
     def fail(self, problem: str, container: Any = None, key: Any = None, field: str | None = None):
@@ -606,7 +627,21 @@ class _Validator:
             support_reply=text("support_reply"),
             examples=tuple(self.plain_list(raw, "examples")),
             terminal=terminal,
+            guides=tuple(self.guides(raw, languages)),
         )
+
+    def guides(self, raw, languages):
+        items = self.list_of(raw.get("guides", []), raw, "guides", "guides", allow_empty=True)
+        for i, item in enumerate(items):
+            where = f"guides[{i}]"
+            item = self.mapping(item, items, i, where, {"page": True, "text": True})
+            page = self.string(item["page"], item, "page", f"{where}.page")
+            if not _PAGE.match(page):
+                self.fail(f"expected a page in docs/ like 'delivered-not-received.md', got {page!r}",
+                          item, "page", f"{where}.page")
+            if self.docs_dir is not None and not (self.docs_dir / page).is_file():
+                self.fail(f"no page {page!r} in {self.docs_dir.name}/", item, "page", f"{where}.page")
+            yield Guide(page, self.text(item["text"], item, "text", f"{where}.text", languages))
 
     def wordings(self, raw, languages, sources):
         source_ids = [s.id for s in sources]

@@ -416,4 +416,5 @@ def _stage_dict(catalog, stage) -> dict:
         "contacts": [{"id": c, "name": catalog.contact(c).name.en, "how": catalog.contact(c).how.en}
                      for c in stage.contacts],
         "kind": stage.kind, "terminal": stage.terminal,
+        "guides": [{"url": g.url, "text": g.text.en} for g in stage.guides],
     }

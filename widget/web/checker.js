@@ -424,6 +424,9 @@ function resultCard(root, result, text, view) {
   if (current) {
     card.append(el(sub, {}, "What it means"), el("p", {}, current.meaning));
     card.append(el(sub, {}, "What to do"), el("p", {}, current.what_to_do));
+    for (const guide of current.guides || []) {   // stages.yaml's guides: for this stage
+      card.append(el("p", { class: "jptrack__guide" }, stageLink(guide.url, guide.text)));
+    }
     if (current.contacts && current.contacts.length) {
       card.append(el("ul", { class: "jptrack__contacts" }, ...current.contacts.map((c) =>
         el("li", {}, el("strong", {}, c.name), ": ", c.how))));
@@ -595,6 +598,9 @@ async function copySummary(root, result, view = {}) {
   }
   if (result.verdict && result.verdict.message) lines.push(`Verdict: ${result.verdict.message}`);
   if (current) lines.push(`What to do: ${current.what_to_do}`);
+  for (const guide of (current && current.guides) || []) {
+    lines.push(`Guide: ${guide.text} ${new URL(guide.url, SITE_ROOT).href}`);
+  }
   for (const n of result.tracking_numbers || []) {
     lines.push(`Tracking number: ${n.number} (${n.valid ? "valid" : "probably mistyped"})`);
   }
