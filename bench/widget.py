@@ -343,9 +343,10 @@ def wait_warm(page) -> float | None:
 
 
 # Clicks "Check" `repeat` times on the text, inside the page: each click `gap_ms` after the
-# last result was painted, each result awaited by a MutationObserver. Nothing from Playwright
-# runs between a click and its result: driven over CDP (warm_over_cdp), the harness's own
-# polling and replies ran on the 2 cores while the check did, and were timed with it.
+# last result was painted, each result awaited by a MutationObserver, so that only the page
+# runs. Driven over CDP (warm_over_cdp), Playwright's traffic filled the gaps and its polling
+# ran beside the check: that kept this machine busier, and in the same runs measured 3.0-3.6
+# ms where the quiet page measured 4.5-6.4, a figure of the harness as much as the checker.
 CLICKS = """async ({text, repeat, gapMs}) => {
     const root = document.querySelector('[data-jptrack-widget]');
     root.querySelector('textarea').value = text;
