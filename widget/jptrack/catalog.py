@@ -504,7 +504,8 @@ class _Validator:
             self.fail("'en' must be one of the languages", data, "languages", "languages")
 
         services = tuple(self.services(data, languages))
-        contacts = tuple(self.named_table(data, "contacts", languages, Contact, ("name", "how")))
+        contacts = tuple(Contact(ident, *texts)
+                         for ident, _, texts in self.named_table(data, "contacts", languages, ("name", "how")))
         verdicts = tuple(self.verdicts(data, languages))
         assumed_service = self.template(data["assumed_service"], data, "assumed_service", "assumed_service",
                                         languages, ("service",))
@@ -555,30 +556,27 @@ class _Validator:
                               container, key, field)
         return text
 
-    def named_table(self, data, name, languages, cls, text_fields):
+    def named_table(self, data, name, languages, text_fields, optional=()):
+        """(id, entry, texts) of each entry of a table by id whose fields are text_fields
+        (required, customer-facing text) and `optional` ones, left to the caller."""
         table = data[name]
         if not isinstance(table, dict) or not table:
             self.fail(f"expected a mapping of {name} by id", data, name, name)
         for ident, entry in table.items():
             ident = self.identifier(ident, table, ident, name)
-            entry = self.mapping(entry, table, ident, f"{name}.{ident}", dict.fromkeys(text_fields, True))
+            entry = self.mapping(entry, table, ident, f"{name}.{ident}",
+                                 {**dict.fromkeys(text_fields, True), **dict.fromkeys(optional, False)})
             texts = [self.text(entry[f], entry, f, f"{name}.{ident}.{f}", languages) for f in text_fields]
-            yield cls(ident, *texts)
+            yield ident, entry, texts
 
     def services(self, data, languages):
-        table = data["services"]
-        if not isinstance(table, dict) or not table:
-            self.fail("expected a mapping of services by id", data, "services", "services")
         named: dict[str, str] = {}   # folded name -> the service that uses it
-        for ident, entry in table.items():
-            ident = self.identifier(ident, table, ident, "services")
+        for ident, entry, (name, description) in self.named_table(data, "services", languages,
+                                                                  ("name", "description"), ("aliases",)):
             field = f"services.{ident}"
-            entry = self.mapping(entry, table, ident, field, {"name": True, "description": True, "aliases": False})
-            name, description = (self.text(entry[f], entry, f, f"{field}.{f}", languages)
-                                  for f in ("name", "description"))
             raw = self.list_of(entry.get("aliases", []), entry, "aliases", f"{field}.aliases", allow_empty=True)
             aliases = [self.string(a, raw, i, f"{field}.aliases") for i, a in enumerate(raw)]
-            places = [(ident, table, ident, field), (name.en, entry, "name", f"{field}.name"),
+            places = [(ident, data["services"], ident, field), (name.en, entry, "name", f"{field}.name"),
                       *((alias, raw, i, f"{field}.aliases") for i, alias in enumerate(aliases))]
             for alias, container, key, where in places:
                 other = named.setdefault(fold(alias), ident)
