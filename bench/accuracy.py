@@ -19,6 +19,7 @@ with a table of published wordings does. `jptrack` is the package in widget/. Wi
 
 --mistakes SET lists every wrong answer of jptrack on that set (dev-real, ...). Never ask
 it for a held-out set while tuning: those are scored, not read.
+--dev scores the dev sets only: what to run while tuning.
 --variants also scores the dev and held-out real sets in upper case, reversed, with typos
 and in the two-row layout (tests/real_histories.py).
 
@@ -43,6 +44,7 @@ import real_histories as rh  # noqa: E402
 from jptrack.catalog import load  # noqa: E402
 from jptrack.normalize import fold  # noqa: E402
 from jptrack import parse  # noqa: E402
+from jptrack.phrases import PhraseIndex  # noqa: E402
 
 TODAY = date(2026, 12, 2)   # the day the histories were collected
 
@@ -61,7 +63,7 @@ def wording_table(catalog):
         if key not in seen:
             seen.add(key)
             unique.append((key, stage_id))
-    index = parse.PhraseIndex(unique)
+    index = PhraseIndex(unique)
 
     def classify(text: str) -> dict:
         events = []
@@ -113,6 +115,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="folder of an older jptrack package to compare with")
     parser.add_argument("--mistakes", metavar="SET", help="list jptrack's wrong answers on this set")
     parser.add_argument("--variants", action="store_true", help="also score the real sets' variants")
+    parser.add_argument("--dev", action="store_true", help="score the dev sets only (while tuning)")
     args = parser.parse_args()
 
     catalog_path = ROOT / "stages.yaml"
@@ -121,7 +124,8 @@ def main() -> None:
     groups: dict[str, list] = {}
     for history in histories:
         groups.setdefault(history.group, []).append(history)
-    groups = {g: groups[g] for g in sorted(groups, key=lambda g: (not g.startswith("dev"), g))}
+    groups = {g: groups[g] for g in sorted(groups, key=lambda g: (not g.startswith("dev"), g))
+              if g.startswith("dev") or not args.dev}
 
     classifiers = {"table": wording_table(catalog)}
     with tempfile.TemporaryDirectory() as tmp:

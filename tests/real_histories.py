@@ -247,7 +247,8 @@ def score_lines(history: History, result: dict, score: Score, variant: str = "")
                                history.text.splitlines()[n - 1].strip()[:90]))
 
 
-def score_current(history: History, result: dict, expected: str, score: Score, what: str) -> None:
+def score_current(history: History, result: dict, expected: str, score: Score, what: str,
+                  shown: str = "") -> None:
     got = result.get("current_stage")
     right = got == expected
     confident = False
@@ -263,7 +264,7 @@ def score_current(history: History, result: dict, expected: str, score: Score, w
         score.prefixes_right += right
         score.prefixes_confident_wrong += confident
     if not right:
-        score.mistakes.append((what, history.name, None, expected, got, confident, ""))
+        score.mistakes.append((what, history.name, None, expected, got, confident, shown))
 
 
 def prefixes(history: History) -> list[tuple[str, str]]:
@@ -292,7 +293,7 @@ def score(history: History, classify: Classifier, *, with_prefixes: bool = True)
         score_current(history, result, history.current, s, "current")
     if with_prefixes:
         for text, expected in prefixes(history):
-            score_current(history, classify(text), expected, s, "prefix")
+            score_current(history, classify(text), expected, s, "prefix", text.splitlines()[-1].strip()[:90])
     return s
 
 

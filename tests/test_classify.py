@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT
 from jptrack.catalog import load
-from jptrack.classify import MAX_INPUT_CHARS, InputTooLong, InvalidInput, check, matcher
+from jptrack.classify import MAX_INPUT_CHARS, InputTooLong, InvalidInput, check, pipeline
 
 CATALOG = load(ROOT / "stages.yaml")
 PASTES = Path(__file__).parent / "fixtures" / "pastes"
@@ -47,12 +47,13 @@ CASES = [
      ["final-delivery", "processing-delivery-office", "processing-delivery-office", "departure-inward-office",
       "returned-from-customs", "arrival-inward-office", "dispatch-outward-office"]),
     ("royal-mail.txt", date(2017, 7, 30), "retention", "act",
-     ["retention", "delivery-attempted", None]),
+     ["retention", "delivery-attempted", "arrival-inward-office"]),
     ("canada-post.txt", date(2017, 7, 10), "retention", "normal",
      ["retention", "delivery-attempted", "processing-delivery-office", "returned-from-customs",
       "arrival-inward-office"]),
     ("australia-post.txt", date(2017, 7, 7), "final-delivery", "done",
-     ["final-delivery", "final-delivery", "final-delivery", "processing-delivery-office", "delivery-attempted"]),
+     ["final-delivery", "final-delivery", "final-delivery", "processing-delivery-office", "delivery-attempted",
+      "processing-delivery-office"]),
     ("deutsche-post.txt", date(2017, 7, 7), "final-delivery", "done",
      ["final-delivery", "processing-delivery-office", "arrival-inward-office"]),
     ("la-poste.txt", date(2017, 7, 7), "retention", "normal",
@@ -90,8 +91,10 @@ def test_reversed_paste_same_current_stage(name):
 
 def test_contract_shape():
     result = run("japanpost-en-us.txt", date(2026, 10, 1))
-    assert set(result) == {"current_stage", "current", "events", "unrecognised", "tracking_numbers",
-                           "verdict", "input"}
+    assert set(result) == {"current_stage", "current_basis", "current_event", "current", "origin", "destination",
+                           "events", "unrecognised", "tracking_numbers", "verdict", "input"}
+    assert (result["origin"], result["destination"]) == ("JP", "US")
+    assert (result["current_basis"], result["current_event"]) == ("wording", 26)
     stage = CATALOG.stage("final-delivery")
     assert result["current"] == {
         "id": stage.id, "title": stage.title.en, "summary": stage.summary.en, "meaning": stage.meaning.en,
@@ -102,11 +105,12 @@ def test_contract_shape():
         "guides": [{"url": g.page.removesuffix(".md") + "/", "text": g.text.en} for g in stage.guides]}
     assert result["current"]["guides"], "final-delivery links its checklist (stages.yaml guides:)"
     event = result["events"][0]
-    assert set(event) == {"line", "time", "text", "stage", "stage_title", "location", "country", "matched"}
+    assert set(event) == {"line", "time", "text", "stage", "stage_title", "basis", "location", "country", "matched"}
     assert event == {"line": 8, "time": "2026-09-20T20:14",
                      "text": "09/20/2026 20:14\tPosting/Collection\t\tSHINJUKU\tTOKYO",
                      "stage": "posting-collection", "stage_title": CATALOG.stage("posting-collection").title.en,
-                     "location": "SHINJUKU, TOKYO", "country": "JP", "matched": "Posting/Collection"}
+                     "basis": "wording", "location": "SHINJUKU, TOKYO", "country": "JP",
+                     "matched": "Posting/Collection"}
     assert set(result["verdict"]) == {"state", "label", "service", "service_name", "service_assumed",
                                       "last_event", "days_since", "normal_days", "act_after_days",
                                       "act_from", "contacts", "message"}
@@ -201,7 +205,7 @@ def test_input_limits():
     assert check("", CATALOG)["current_stage"] is None
 
 
-def test_matcher_is_cached_per_catalog():
-    assert matcher(CATALOG) is matcher(CATALOG)
+def test_pipeline_is_cached_per_catalog():
+    assert pipeline(CATALOG) is pipeline(CATALOG)
     other = load(ROOT / "stages.yaml")
-    assert matcher(other) is not matcher(CATALOG)
+    assert pipeline(other) is not pipeline(CATALOG)

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from jptrack.catalog import load
-from jptrack.classify import check, matcher
+from jptrack.classify import check, pipeline
 from jptrack.normalize import fold
-from jptrack.parse import _TOKEN, _places, tokens
+from jptrack.phrases import _TOKEN, tokens
 from jptrack.verdict import _index as service_index
 
 CATALOG = load(ROOT / "stages.yaml")
@@ -125,7 +125,7 @@ def _findall_by_tokens(index, folded):
     for i, tok in enumerate(toks):
         if i < end or tok not in index._first:
             continue
-        for seq, k, _size, value in index._first[tok]:
+        for seq, k, _size, value, _solid in index._first[tok]:
             if toks[i:i + k] == seq:
                 found.append((i, i + k - 1, value))
                 end = i + k
@@ -140,7 +140,8 @@ def _as_token_positions(folded, hits):
     return [(starts.index(a), ends.index(b), value) for a, b, value in hits]
 
 
-_INDEXES = {"services": service_index(CATALOG), "wordings": matcher(CATALOG).index, "places": _places()}
+_INDEXES = {"services": service_index(CATALOG), "wordings": pipeline(CATALOG).reader.wordings,
+            "lexicon": pipeline(CATALOG).reader.lexicon}
 _PHRASES = {name: [" ".join(seq) for cands in ix._first.values() for seq, *_ in cands]
             for name, ix in _INDEXES.items()}
 _GLUE = st.sampled_from([" ", "", "\n", "-", "/", ".", "x", "a", "1", "便", "。", " e ", "\t", "（"])

@@ -8,7 +8,8 @@ import re
 import unicodedata
 
 from jptrack import normalize, numbers, parse
-from jptrack.classify import _earliest_order, check, matcher
+from jptrack.classify import check, pipeline
+from jptrack.reading import Reader
 
 
 def _plain_fold(text: str) -> str:
@@ -97,7 +98,9 @@ def test_digit_first_date_and_time_patterns_match_the_plain_ones():
                 [(m.span(), m.groups()) for m in p.finditer(text)], (p.pattern, text)
 
 
-def test_places_kept_per_check_are_the_ones_worked_out_line_by_line(catalog):
+def test_structures_kept_per_line_text_are_the_ones_read_line_by_line(catalog):
+    """The reader keeps one structure per line text without its date and time: lines that
+    differ only there share it, and it is what a fresh reader makes of each line."""
     paste = "\n".join([
         "2026/09/20 20:14 引受 新宿郵便局 163-8799 東京都",
         "2026/09/21 10:32 国際交換局に到着 東京国際郵便局 138-8799 東京都",
@@ -107,19 +110,15 @@ def test_places_kept_per_check_are_the_ones_worked_out_line_by_line(catalog):
         "2026/09/26 国際交換局に到着 CHICAGO IL 60688 アメリカ合衆国",
         "2026/09/27 Something nobody has ever written, SHINJUKU",
         "2026/09/28 Something nobody has ever written, SHINJUKU",
+        "2026/09/29 Item received, KAWASAKI HIGASHI",
     ])
     lines = {line.no: line for line in parse.scan(paste)}
     events = check(paste, catalog)["events"]
-    assert len(events) == 8
+    assert len(events) == 9
+    reader = pipeline(catalog).reader
+    assert reader.read(lines[2]) is reader.read(lines[3])
     for event in events:
-        line = lines[event["line"]]
-        location = parse.location(line, (event["matched"],) if event["matched"] else ())
-        assert (event["location"], event["country"]) == (location, parse.place_country(location))
-
-
-def test_earliest_order_is_the_plain_minimum(catalog):
-    m = matcher(catalog)
-    tuples = list(m.entries.values()) + [((stage, None, code, "upu"),) for code, (stage, _) in m.codes.items()]
-    for candidates in tuples + [()]:
-        plain = min((m.order[c[0]] for c in candidates), default=-1)
-        assert _earliest_order(candidates, m) == plain
+        fresh = Reader(catalog).read(lines[event["line"]])
+        assert (event["location"], event["country"]) == (fresh.location, fresh.country)
+        remove = (fresh.matched,) if fresh.matched else ()
+        assert fresh.location == parse.location_in(parse.without_spans(lines[event["line"]]), remove)

@@ -23,8 +23,8 @@ from typing import Any, Iterator, Mapping
 from .normalize import fold
 
 __all__ = [
-    "Catalog", "CatalogError", "Contact", "Guide", "Service", "Source", "Stage", "Text",
-    "UpuEvent", "Verdict", "Window", "Wording", "load", "load_json", "parse_duration",
+    "Action", "Catalog", "CatalogError", "Contact", "Guide", "Lexicon", "Office", "Service", "Source",
+    "Stage", "Term", "Text", "UpuEvent", "Verdict", "Window", "Wording", "load", "load_json", "parse_duration",
 ]
 
 KINDS = ("journey", "exception")
@@ -172,6 +172,100 @@ class Source:
     scope: str
     # How its pages write numeric dates, which settles 03/04 when nothing else does.
     dates: str
+    # A national post's country (ISO 3166 code): its own wording happens there.
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word of the reading lexicon, in the language it was written in."""
+    text: str
+    lang: str
+
+    @property
+    def key(self) -> str:
+        return fold(self.text)
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a tracking line says happened ("arrived", "到着"), and the stage that means at each
+    kind of place (`READING_PLACES`; "anywhere" for an action whose stage does not depend on it)."""
+    id: str
+    words: tuple[Term, ...]
+    stages: tuple[tuple[str, str], ...]
+
+    def stage_at(self, where: str) -> str | None:
+        return self._stages.get(where) or self._stages.get("anywhere")
+
+    @cached_property
+    def _stages(self) -> dict[str, str]:
+        return dict(self.stages)
+
+
+@dataclass(frozen=True)
+class Office:
+    """A named office or UPU office code, with its country and the kind of place it is."""
+    name: str
+    country: str
+    role: str
+
+    @property
+    def key(self) -> str:
+        return fold(self.name)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """`reading:` in stages.yaml: how the classifier reads wording no stage lists."""
+    actions: tuple[Action, ...] = ()
+    places: tuple[tuple[str, tuple[Term, ...]], ...] = ()    # role -> words
+    sides: tuple[tuple[str, tuple[Term, ...]], ...] = ()     # origin|destination -> words
+    offices: tuple[Office, ...] = ()
+    countries: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ISO code -> other names
+    regions: tuple[tuple[str, tuple[str, ...]], ...] = ()    # ISO code -> states, prefectures
+    postcodes: tuple[tuple[str, str], ...] = ()              # ISO code -> regex of its postcodes
+    home: str | None = None   # where items start unless a paste says otherwise (ISO code)
+
+    def action(self, action_id: str) -> Action:
+        return _lookup(self.actions, action_id, "action")
+
+    def to_dict(self) -> dict[str, Any]:
+        words = lambda terms: _by_lang(terms)  # noqa: E731
+        data: dict[str, Any] = {}
+        if self.actions:
+            data["actions"] = [{"id": a.id, "words": words(a.words), "stages": dict(a.stages)}
+                               for a in self.actions]
+        if self.places:
+            data["places"] = {role: words(terms) for role, terms in self.places}
+        if self.sides:
+            data["sides"] = {side: words(terms) for side, terms in self.sides}
+        if self.offices:
+            data["offices"] = [{"name": o.name, "country": o.country, "role": o.role} for o in self.offices]
+        if self.countries:
+            data["countries"] = {code: list(names) for code, names in self.countries}
+        if self.regions:
+            data["regions"] = {code: list(names) for code, names in self.regions}
+        if self.postcodes:
+            data["postcodes"] = dict(self.postcodes)
+        if self.home:
+            data["home"] = self.home
+        return data
+
+
+def _by_lang(terms: tuple[Term, ...]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for term in terms:
+        grouped.setdefault(term.lang, []).append(term.text)
+    return grouped
+
+
+def _lookup(items, ident: str, what: str):
+    """The item with this id; an unknown id is a KeyError that names it."""
+    for item in items:
+        if item.id == ident:
+            return item
+    raise KeyError(f"no {what} {ident!r}")
 
 
 @dataclass(frozen=True)
@@ -210,6 +304,7 @@ class Catalog:
     stages: tuple[Stage, ...]
     verdicts: tuple[Verdict, ...]
     assumed_service: Text    # "{service} (assumed: ...)": a service the paste does not name
+    reading: Lexicon = Lexicon()
     _by_id: Mapping[str, Stage] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -253,12 +348,14 @@ class Catalog:
             "services": {s.id: {"name": text(s.name), "description": text(s.description),
                                 **({"aliases": list(s.aliases)} if s.aliases else {})}
                          for s in self.services},
-            "sources": {s.id: {"name": s.name, "scope": s.scope, "dates": s.dates} for s in self.sources},
+            "sources": {s.id: {"name": s.name, "scope": s.scope, "dates": s.dates,
+                               **({"country": s.country} if s.country else {})} for s in self.sources},
             "contacts": {c.id: {"name": text(c.name), "how": text(c.how)} for c in self.contacts},
             "stages": [_stage_to_dict(s, text) for s in self.stages],
             "verdicts": {v.id: {"label": text(v.label), "messages": {case: text(t) for case, t in v.messages}}
                          for v in self.verdicts},
             "assumed_service": text(self.assumed_service),
+            **({"reading": self.reading.to_dict()} if self.reading != Lexicon() else {}),
         }
 
     def to_json(self) -> str:
@@ -397,7 +494,20 @@ def _line_of(container: Any, key: Any = None) -> int | None:
 # ---------------------------------------------------------------------------
 
 _TOP_FIELDS = {"version": True, "languages": True, "services": True, "sources": True,
-               "contacts": True, "verdicts": True, "assumed_service": True, "stages": True}
+               "contacts": True, "verdicts": True, "assumed_service": True, "stages": True,
+               "reading": False}
+# Where a reading action happens (`reading.actions[].stages`), from the item's posting to its
+# delivery: the origin country's post and sorting centres, its office of exchange and airport,
+# a third country, then the destination country's airport, office of exchange, sorting
+# centres and the office that delivers. "anywhere" stands for all of them.
+READING_PLACES = ("origin-post", "origin-exchange", "origin-airport", "between", "destination-airport",
+                  "destination-exchange", "destination-post", "delivery-office")
+# The kinds of place a line can name (`reading.places`, `reading.offices[].role`).
+PLACE_ROLES = ("exchange", "airport", "sorting", "office")
+SIDES = ("origin", "between", "destination")
+_READING_FIELDS = {"home": False, "actions": False, "places": False, "sides": False, "offices": False,
+                   "countries": False, "regions": False, "postcodes": False}
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
 # The states widget/jptrack/verdict.py gives; `verdicts:` labels each of them.
 VERDICT_STATES = ("normal", "act", "done", "unknown")
 # The cases verdict.py words each state's message for (`verdicts.<state>.messages`), with the
@@ -515,8 +625,9 @@ class _Validator:
                   for i, raw in enumerate(raw_stages)]
         self.stage_id = None
         self.cross_check(stages, raw_stages)
+        reading = self.reading(data, {s.id for s in stages}) if "reading" in data else Lexicon()
         return Catalog(languages, services, sources, contacts,
-                       tuple(sorted(stages, key=lambda s: s.order)), verdicts, assumed_service)
+                       tuple(sorted(stages, key=lambda s: s.order)), verdicts, assumed_service, reading)
 
     def verdicts(self, data, languages):
         table = data["verdicts"]
@@ -592,13 +703,148 @@ class _Validator:
         for ident, entry in table.items():
             ident = self.identifier(ident, table, ident, "sources")
             field = f"sources.{ident}"
-            entry = self.mapping(entry, table, ident, field, {"name": True, "scope": True, "dates": True})
+            entry = self.mapping(entry, table, ident, field,
+                                 {"name": True, "scope": True, "dates": True, "country": False})
             for name, allowed in (("scope", SOURCE_SCOPES), ("dates", DATE_ORDERS)):
                 if entry[name] not in allowed:
                     self.fail(f"expected one of {list(allowed)}, got {entry[name]!r}",
                               entry, name, f"{field}.{name}")
+            country = self.country(entry["country"], entry, "country", f"{field}.country") \
+                if "country" in entry else None
             yield Source(ident, self.string(entry["name"], entry, "name", f"{field}.name"),
-                         entry["scope"], entry["dates"])
+                         entry["scope"], entry["dates"], country)
+
+    # -- reading: the lexicon of actions, places and countries ----------------------------
+
+    def country(self, value: Any, container: Any, key: Any, field: str) -> str:
+        from .numbers import COUNTRIES
+
+        if not isinstance(value, str) or not _COUNTRY.match(value) or value not in COUNTRIES:
+            self.fail(f"expected an ISO 3166 country code like 'JP', got {value!r}", container, key, field)
+        return value
+
+    def reading(self, data, stage_ids: set[str]) -> Lexicon:
+        section = self.mapping(data["reading"], data, "reading", "reading", _READING_FIELDS)
+        self.seen_words: dict[str, str] = {}   # folded word -> where it was first given
+        actions = tuple(self.actions(section, stage_ids))
+        places = tuple(self.word_groups(section, "places", PLACE_ROLES))
+        sides = tuple(self.word_groups(section, "sides", SIDES))
+        offices = tuple(self.offices(section))
+        countries = tuple(self.names_by_country(section, "countries"))
+        regions = tuple(self.names_by_country(section, "regions"))
+        postcodes = tuple(self.postcodes(section))
+        home = self.country(section["home"], section, "home", "reading.home") if "home" in section else None
+        return Lexicon(actions, places, sides, offices, countries, regions, postcodes, home)
+
+    def postcodes(self, section):
+        table = section.get("postcodes", {})
+        if not isinstance(table, dict):
+            self.fail("expected a mapping of ISO country code to a regular expression", section, "postcodes",
+                      "reading.postcodes")
+        for code, pattern in table.items():
+            code = self.country(code, table, code, "reading.postcodes")
+            pattern = self.string(pattern, table, code, f"reading.postcodes.{code}")
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                self.fail(f"not a valid regular expression: {e}", table, code, f"reading.postcodes.{code}")
+            yield code, pattern
+
+    def word(self, value: Any, container: Any, key: Any, field: str, owner: str | None = None) -> str:
+        """A lexicon word (owner: the entry it belongs to). A word may belong to one entry of
+        each kind: one action, one kind of place, one side, one country; it can also name a
+        side besides anything else ("outward office of exchange", "held by import customs"),
+        but nothing else twice."""
+        text = self.string(value, container, key, field)
+        folded = fold(text)
+        if not folded:
+            self.fail(f"{text!r} is empty once case, width and punctuation are folded", container, key, field)
+        owner = owner or field
+        kind = _lexicon_kind(owner)
+        earlier = self.seen_words.setdefault(folded, {})
+        for other_kind, other in earlier.items():
+            if other != owner and (other_kind == kind or "side" not in (other_kind, kind)):
+                self.fail(f"{text!r} is already given in {other}: a word may mean one thing only",
+                          container, key, field)
+        earlier.setdefault(kind, owner)
+        return text
+
+    def terms(self, value: Any, container: Any, key: Any, field: str) -> tuple[Term, ...]:
+        """{lang: [words]} → terms."""
+        table = value
+        if not isinstance(table, dict) or not table:
+            self.fail(f"expected a mapping of language to a list of words, got {_kind(value)}",
+                      container, key, field)
+        terms = []
+        for lang, words in table.items():
+            if not isinstance(lang, str) or not _LANG.match(lang):
+                self.fail(f"expected a two-letter language code, got {lang!r}", table, lang, field)
+            where = f"{field}.{lang}"
+            for i, word in enumerate(self.list_of(words, table, lang, where)):
+                terms.append(Term(self.word(word, words, i, where, owner=field), lang))
+        return tuple(terms)
+
+    def actions(self, section, stage_ids):
+        items = self.list_of(section.get("actions", []), section, "actions", "reading.actions", allow_empty=True)
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            field = f"reading.actions[{i}]"
+            item = self.mapping(item, items, i, field, {"id": True, "words": True, "stages": True})
+            ident = self.identifier(item["id"], item, "id", f"{field}.id")
+            if ident in seen:
+                self.fail(f"action '{ident}' is defined twice", item, "id", f"{field}.id")
+            seen.add(ident)
+            field = f"reading.actions.{ident}"
+            words = self.terms(item["words"], item, "words", f"{field}.words")
+            table = item["stages"]
+            if not isinstance(table, dict) or not table:
+                self.fail("expected a mapping of place to stage id", item, "stages", f"{field}.stages")
+            places = (*READING_PLACES, "anywhere")
+            for where, stage_id in table.items():
+                if where not in places:
+                    hint = difflib.get_close_matches(str(where), places, n=1)
+                    also = f" (did you mean '{hint[0]}'?)" if hint else ""
+                    self.fail(f"unknown place '{where}'{also}; expected one of {list(places)}",
+                              table, where, f"{field}.stages")
+                if stage_id not in stage_ids:
+                    hint = difflib.get_close_matches(str(stage_id), stage_ids, n=1)
+                    also = f" (did you mean '{hint[0]}'?)" if hint else ""
+                    self.fail(f"no stage {stage_id!r}{also}", table, where, f"{field}.stages.{where}")
+            if "anywhere" in table and len(table) > 1:
+                self.fail("'anywhere' stands for every place: give it alone, or list the places",
+                          table, "anywhere", f"{field}.stages")
+            yield Action(ident, words, tuple(table.items()))
+
+    def word_groups(self, section, name, allowed):
+        table = section.get(name, {})
+        if not isinstance(table, dict):
+            self.fail(f"expected a mapping of {' | '.join(allowed)} to words", section, name, f"reading.{name}")
+        for group, words in table.items():
+            if group not in allowed:
+                self.fail(f"expected one of {list(allowed)}, got {group!r}", table, group, f"reading.{name}")
+            yield group, self.terms(words, table, group, f"reading.{name}.{group}")
+
+    def offices(self, section):
+        items = self.list_of(section.get("offices", []), section, "offices", "reading.offices", allow_empty=True)
+        for i, item in enumerate(items):
+            field = f"reading.offices[{i}]"
+            item = self.mapping(item, items, i, field, {"name": True, "country": True, "role": True})
+            name = self.word(item["name"], item, "name", f"{field}.name")
+            country = self.country(item["country"], item, "country", f"{field}.country")
+            if item["role"] not in PLACE_ROLES:
+                self.fail(f"expected one of {list(PLACE_ROLES)}, got {item['role']!r}", item, "role",
+                          f"{field}.role")
+            yield Office(name, country, item["role"])
+
+    def names_by_country(self, section, name):
+        table = section.get(name, {})
+        if not isinstance(table, dict):
+            self.fail("expected a mapping of ISO country code to a list of names", section, name, f"reading.{name}")
+        for code, names in table.items():
+            code = self.country(code, table, code, f"reading.{name}")
+            where = f"reading.{name}.{code}"
+            items = self.list_of(names, table, code, where)
+            yield code, tuple(self.word(n, items, i, where) for i, n in enumerate(items))
 
     def stage(self, raw, stages, index, languages, services, contacts, sources) -> Stage:
         self.stage_id = None
@@ -739,6 +985,12 @@ class _Validator:
                     raise CatalogError(f"UPU code {event.code} is already mapped to stage '{owner}'",
                                        file=self.file, line=_line_of(raw.get("upu"), j),
                                        stage=stage.id, field=f"upu[{j}].code")
+
+
+def _lexicon_kind(owner: str) -> str:
+    """What a `reading:` entry says of a word: action, place, side or country."""
+    section = owner.split(".")[1].split("[")[0]
+    return {"actions": "action", "places": "place", "offices": "place", "sides": "side"}.get(section, "country")
 
 
 def _kind(value: Any) -> str:

@@ -1,11 +1,15 @@
-"""Pasted tracking text → lines with dates, times, places and tokens ready for matching.
+"""Pasted tracking text → lines with dates, times and tokens ready for reading.
 
+The first step of the classifier (**parse** → reading → evidence → journey → classify).
 Whatever a customer pastes (Japan Post's English or Japanese page, an aggregator, a
 destination post's page, a chat message) is split into lines. For each line this module
 finds a date and time in any of the forms those pages use, folds the text with
 `jptrack.normalize.fold` (the catalog's own folding) into tokens, and tells page chrome
-and table headers apart from events. It knows nothing about stages: matching status
-wordings against the catalog is `jptrack.classify`'s job.
+and table headers apart from events. It knows nothing about stages: what a line says is
+`jptrack.reading`'s job.
+
+`split_lines` leaves a date such as 03/04/2026 unsettled; `settle_dates` settles it for
+the whole paste once the caller knows whose pages those are (`scan` does both).
 
 Every pattern here is a fixed-shape literal with bounded repeats (no nested
 quantifiers), so a hostile 100 KB line of ``////`` or digits is scanned in linear time.
@@ -46,9 +50,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .normalize import fold, fold_nfkc
+from .phrases import tokens
 
-__all__ = ["Line", "PhraseIndex", "scan", "parse_date", "tokens", "place_country", "location",
-           "location_in", "without_spans"]
+__all__ = ["Line", "scan", "split_lines", "needs_order", "settle_dates", "parse_date", "location_in",
+           "without_spans", "columns", "has_columns"]
 
 
 # ---------------------------------------------------------------------------
@@ -92,148 +97,6 @@ class Line:
             return self.date.isoformat()
         return f"{self.date.isoformat()}T{self.minutes // 60:02d}:{self.minutes % 60:02d}"
 
-
-# ---------------------------------------------------------------------------
-# Tokens and phrase matching
-# ---------------------------------------------------------------------------
-
-# Latin, Greek and Cyrillic words are single tokens (so phrases match whole words);
-# every other non-space character, CJK included, is a token of its own (so Japanese,
-# Chinese and Korean wordings match as plain substrings).
-_WORD_CHARS = "0-9a-z\u00df-\u024f\u0370-\u03ff\u0400-\u04ff"
-_TOKEN = re.compile(f"[{_WORD_CHARS}]+|\\S")
-
-
-def tokens(folded: str) -> list[str]:
-    """Split folded text into matching tokens.
-
-    >>> tokens('posting/collection, 引受')
-    ['posting', '/', 'collection', ',', '引', '受']
-    """
-    return _TOKEN.findall(folded)
-
-
-def is_cjk(token: str) -> bool:
-    c = token[:1]
-    return ("\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af" or "\uf900" <= c <= "\ufaff"
-            or "\u3400" <= c <= "\u4dbf")
-
-
-class PhraseIndex:
-    """Find known phrases in token lists; the longest phrase wins.
-
-    Phrases are indexed by their first token, so a line costs one dict look-up per token
-    plus a slice comparison per candidate: linear in the line, whatever the phrase count.
-
-    >>> index = PhraseIndex([('final delivery', 1), ('final delivery - collected at counter', 2)])
-    >>> index.search(tokens(fold('Final delivery - Collected at counter  TOKYO')))
-    (0, 6, 2)
-    >>> index.search(tokens('finaldelivery')) is None
-    True
-    """
-
-    def __init__(self, phrases):
-        first: dict[str, list] = {}
-        for key, value in phrases:
-            toks = tokens(key)
-            if toks:
-                first.setdefault(toks[0], []).append((toks, len(toks), len(key), value))
-        for cands in first.values():
-            cands.sort(key=lambda c: -c[2])
-        self._first = first
-        # For findall_text: each first token's phrases with their tokens joined, no spaces;
-        # the widest phrase in characters (tokens are joined by at most one space in folded
-        # text, so k tokens span their characters plus k - 1) and one more.
-        self._joined = {t: ["".join(seq) for seq, *_ in cands] for t, cands in first.items()}
-        self._reach = 1 + max((sum(map(len, seq)) + n - 1 for cands in first.values()
-                               for seq, n, *_ in cands), default=0)
-        self._patterns: dict[frozenset, re.Pattern] = {}
-
-    def search(self, toks: list[str], strict_cjk: bool = False, skip: tuple = ()):
-        """(start, end, value) of the longest phrase in toks, or None.
-
-        strict_cjk: a CJK phrase must not touch other CJK characters (used on undated
-        lines, where a short word like 発送 inside menu text is not a status).
-        skip: a (start, end) token range to ignore.
-        """
-        best = None
-        best_size = 0
-        first = self._first
-        n_toks = len(toks)
-        for i in range(n_toks):
-            cands = first.get(toks[i])
-            if cands is None or (skip and skip[0] <= i < skip[1]):
-                continue
-            for seq, n, size, value in cands:
-                if size <= best_size:
-                    break
-                j = i + n
-                if j <= n_toks and toks[i:j] == seq:
-                    if strict_cjk and is_cjk(seq[0]) and (
-                            (i > 0 and is_cjk(toks[i - 1])) or (j < n_toks and is_cjk(toks[j]))):
-                        continue
-                    if skip and j > skip[0] and i < skip[1]:
-                        continue
-                    best, best_size = (i, j, value), size
-                    break
-        return best
-
-    def findall_text(self, folded: str) -> list:
-        """Every phrase in folded text, left to right (the longest at each position), as
-        (start, end, value) with string offsets: the phrases a scan of the text's tokens
-        would find, without making a token of every word of a long paste.
-
-        Used on a whole paste: a 10,000-line one has some 180,000 tokens, and listing them
-        cost more than all the rest of the search. A phrase can only be there if its tokens,
-        spaces left out, are in the text with its spaces left out (a C substring search);
-        a regex made of the first tokens of those phrases finds where they may start, and
-        only the few tokens after each such place are made.
-
-        >>> PhraseIndex([('sal', 'sal'), ('ems', 'ems')]).findall_text('ems or sal')
-        [(0, 3, 'ems'), (7, 10, 'sal')]
-        """
-        squeezed = folded.replace(" ", "")
-        firsts = frozenset(first for first, joined in self._joined.items()
-                           if any(phrase in squeezed for phrase in joined))
-        if not firsts:
-            return []
-        starts = self._starts_pattern(firsts)
-        found, end = [], 0
-        reach = self._reach
-        for m in starts.finditer(folded):
-            at = m.start()
-            if at < end or (at and m.lastindex == 1 and _WHOLE_WORD.match(folded, at - 1)):
-                continue  # inside the phrase found before, or inside a longer word
-            # `reach` covers the widest phrase and one character more, so a token cut off
-            # at the window's edge is longer than the phrase token it is compared with.
-            spans = [t.span() for t in _TOKEN.finditer(folded, at, at + reach)]
-            toks = [folded[a:b] for a, b in spans]
-            for seq, k, _size, value in self._first[toks[0]]:
-                if toks[:k] == seq:
-                    end = spans[k - 1][1]
-                    found.append((at, end, value))
-                    break
-        return found
-
-    def _starts_pattern(self, firsts: frozenset) -> re.Pattern:
-        """A regex of the given first tokens: group 1 a word (the caller checks the character
-        before it; a look-behind here would be tried at every position of the text), group 2
-        a single character, which is always a token of its own."""
-        pattern = self._patterns.get(firsts)
-        if pattern is None:
-            words = sorted((t for t in firsts if _WHOLE_WORD.fullmatch(t)), key=len, reverse=True)
-            chars = sorted(t for t in firsts if not _WHOLE_WORD.fullmatch(t))
-            never = "((?!))"   # keeps the group numbers when one kind is missing
-            word = f"({'|'.join(map(re.escape, words))})(?![{_WORD_CHARS}])" if words else never
-            char = f"([{''.join(map(re.escape, chars))}])" if chars else never
-            pattern = re.compile(f"{word}|{char}")
-            if len(self._patterns) > 64:
-                self._patterns.clear()
-            self._patterns[firsts] = pattern
-        return pattern
-
-
-_WHOLE_WORD = re.compile(f"[{_WORD_CHARS}]+")
 
 
 # ---------------------------------------------------------------------------
@@ -396,10 +259,17 @@ def scan(text, *, dayfirst: bool | None = None, year: int | None = None,
     """Split a paste into non-blank lines with dates, times, tokens and noise flags.
 
     dayfirst settles 01/02/2026 (the paste's own dates decide when one part is over 12;
-    else this flag, or this function of the lines, called only when such dates occur;
-    else month first, as Japan Post's English page writes it). year (or
+    else this flag; else month first, as Japan Post's English page writes it). year (or
     else the nearest dated line's, or today's) completes dates written without one.
     """
+    lines = split_lines(text)
+    settle_dates(lines, dayfirst=dayfirst, year=year, today=today)
+    return lines
+
+
+def split_lines(text) -> list[Line]:
+    """The paste's non-blank lines, with dates found but 03/04-style and yearless ones not
+    yet settled (see `settle_dates`)."""
     if not isinstance(text, str):
         return []
     lines: list[Line] = []
@@ -416,12 +286,22 @@ def scan(text, *, dayfirst: bool | None = None, year: int | None = None,
                 _find_time(norm, line)
             elif _TIME_ONLY.match(norm):
                 _find_time(norm, line)
+        if not line.spans:
+            line.noise = _is_noise(folded)
         lines.append(line)
-    _settle_dates(lines, dayfirst, year, today)
-    for line in lines:
-        if line.date is None and line.minutes is None:
-            line.noise = _is_noise(line.folded)
     return lines
+
+
+def needs_order(lines: list[Line]) -> bool:
+    """Does the paste hold a date like 03/04/2026 that its own dates do not settle?"""
+    ambiguous = [line._ambiguous for line in lines if line._ambiguous]
+    return bool(ambiguous) and not any(a > 12 or b > 12 for a, b, _ in ambiguous)
+
+
+def settle_dates(lines: list[Line], *, dayfirst: bool | None = None, year: int | None = None,
+                 today: _dt.date | None = None) -> None:
+    """Settle 03/04/2026 (day or month first) and dates without a year, for the whole paste."""
+    _settle_dates(lines, dayfirst, year, today)
 
 
 def _settle_dates(lines: list[Line], dayfirst, year, today) -> None:
@@ -431,8 +311,6 @@ def _settle_dates(lines: list[Line], dayfirst, year, today) -> None:
             dayfirst = True
         elif any(b > 12 for a, b, _ in (x._ambiguous for x in ambiguous)):
             dayfirst = False
-        elif callable(dayfirst):
-            dayfirst = dayfirst(lines)
         for line in ambiguous:
             a, b, y = line._ambiguous
             # dayfirst: a is the day (20/09/2026); else a is the month (09/20/2026).
@@ -481,16 +359,6 @@ def _residue(line: Line) -> str:
     return " ".join(words)
 
 
-def location(line: Line, remove: tuple[str, ...] = ()) -> str | None:
-    """The line's place: what is left once date, time and the given phrases are taken out.
-
-    >>> ln = scan('09/20/2026 20:14\\tPosting/Collection\\t\\tSHINJUKU\\t163-8799\\tTOKYO')[0]
-    >>> location(ln, ('Posting/Collection',))
-    'SHINJUKU, 163-8799, TOKYO'
-    """
-    return location_in(without_spans(line), remove)
-
-
 def without_spans(line: Line) -> str:
     """line.norm with its date and time replaced by tabs (field separators)."""
     text = line.norm
@@ -520,6 +388,17 @@ def location_in(text: str, remove: tuple[str, ...] = ()) -> str | None:
     return result[:160] or None
 
 
+def has_columns(text: str) -> bool:
+    """Is the line a row of columns (tabs, bars or wide gaps besides where its date was)?"""
+    return len([part for part in _COLUMN_SPLIT.split(text) if _HAS_WORD.search(part)]) > 1
+
+
+def columns(text: str) -> list[str]:
+    """The columns of a line's text (`without_spans`) that hold a word, in order."""
+    parts = (part.strip(" .:-()[]·•├└│") for part in _COLUMN_SPLIT.split(text))
+    return [part for part in parts if part and _HAS_WORD.search(part)]
+
+
 _pattern_cache: dict[str, re.Pattern] = {}
 
 
@@ -534,37 +413,12 @@ def _phrase_pattern(phrase: str) -> re.Pattern:
     return pattern
 
 
-def place_country(text: str | None) -> str | None:
-    """ISO code of the country a place names (a Japanese prefecture counts as Japan).
-
-    >>> [place_country(x) for x in ('SHINJUKU, 163-8799, TOKYO', '新宿郵便局 東京都',
-    ...  'CHICAGO IL 60688 UNITED STATES', 'アメリカ合衆国', 'ISC NEW YORK NY(USPS)', None)]
-    ['JP', 'JP', 'US', 'US', 'US', None]
-    """
-    if not text:
-        return None
-    hit = _places().search(tokens(text.casefold()))  # callers pass NFKC text already
-    return hit[2] if hit else None
-
-
-_place_index: list = []
-
-
-def _places() -> PhraseIndex:
-    if not _place_index:
-        from .numbers import COUNTRIES
-
-        names = [(fold(name), code) for code, name in COUNTRIES.items() if code not in _NOT_PLACES]
-        names += [(fold(name), code) for code, group in _COUNTRY_ALIASES.items() for name in group]
-        names += [(fold(name), "JP") for name in _PREFECTURES]
-        _place_index.append(PhraseIndex(names))
-    return _place_index[0]
-
-
 def _is_noise(folded: str) -> bool:
     if folded in _CHROME_EXACT or folded.startswith(_CHROME_PREFIXES):
         return True
-    return sum(1 for label in _HEADER_LABELS if label in folded) >= 2
+    # A table's header row names two of its columns and holds no numbers (an event's
+    # detail column can say "Posting office zip code : 06035").
+    return sum(1 for label in _HEADER_LABELS if label in folded) >= 2 and not _NUMBER.search(folded)
 
 
 # ---------------------------------------------------------------------------
@@ -572,11 +426,17 @@ def _is_noise(folded: str) -> bool:
 # ---------------------------------------------------------------------------
 
 _HAS_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d{4}")
 _HAS_WORDCHAR = re.compile(r"\w")
+# Two letters in a row, or a Japanese, Chinese or Korean character: a word, not the "T" left
+# of an ISO date.
+_HAS_WORD = re.compile(r"[^\W\d_]{2}|[\u3040-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"\w+")
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}")
 # Every branch starts with a literal (" ?[,;|]" spelt as two branches, same order), so
 # the regex engine can skip to those characters instead of trying each position.
+# Columns of a copied table: tabs, a bar, or a wide gap (commas also split a place's parts).
+_COLUMN_SPLIT = re.compile(r"\t+| {2,}| ?\| ?| - ")
 _FIELD_SPLIT = re.compile(r"\t+| {2,}| [,;|] ?|[,;|] ?| - ")
 
 # Month names in the languages of the destination posts' pages (en, fr, de) → month.
@@ -618,37 +478,5 @@ _CHROME_PREFIXES = tuple(fold(x) for x in (
 _HEADER_LABELS = tuple(fold(x) for x in (
     "Shipping track record", "Prefecture/Country", "Zip code", "Postal code", "Office", "Details",
     "状態発生日", "配送履歴", "取扱局", "県名等", "郵便番号", "詳細", "Date/Time", "Event", "Location",
+    "처리일시", "처리현황", "상세설명",
 ))
-
-# Ambiguous as place names on tracking lines (NEW JERSEY, GEORGIA as a US state, ...).
-_NOT_PLACES = frozenset({"JE", "GE", "TD"})
-# How tracking pages write countries besides the ISO short name (English and Japanese).
-_COUNTRY_ALIASES = {
-    "US": ("USPS", "USA", "U.S.A.", "United States of America", "UNITED STATES (USA)", "アメリカ合衆国", "アメリカ", "米国", "미국"),
-    "GB": ("UK", "Great Britain", "United Kingdom of Great Britain and Northern Ireland", "イギリス", "英国", "영국"),
-    "KR": ("Korea", "Korea, Republic of", "Republic of Korea", "Korea (Rep.)", "大韓民国", "韓国", "한국", "대한민국"),
-    "CN": ("China (People's Rep.)", "People's Republic of China", "中国", "中華人民共和国", "중국"),
-    "TW": ("台湾", "Chinese Taipei", "대만"),
-    "HK": ("香港", "Hong Kong SAR"),
-    "JP": ("日本", "Japon", "Japan", "일본", "JAPAN POST"),
-    "FR": ("フランス", "프랑스"), "DE": ("ドイツ", "Deutschland", "독일"), "CA": ("カナダ", "캐나다"),
-    "AU": ("オーストラリア", "豪州", "호주"), "NZ": ("ニュージーランド",), "SG": ("シンガポール", "싱가포르"),
-    "TH": ("タイ",), "MY": ("マレーシア",), "ID": ("インドネシア",), "PH": ("フィリピン",),
-    "VN": ("ベトナム", "Viet Nam"), "IN": ("インド", "India"), "IT": ("イタリア",), "ES": ("スペイン",),
-    "NL": ("オランダ",), "BE": ("ベルギー",), "CH": ("スイス",), "SE": ("スウェーデン",),
-    "RU": ("ロシア", "Russian Federation"), "BR": ("ブラジル",), "MX": ("メキシコ",),
-    "TR": ("トルコ", "Turkey"), "AT": ("オーストリア",), "IE": ("アイルランド",), "PL": ("ポーランド",),
-    "MO": ("マカオ", "Macau"), "AE": ("アラブ首長国連邦",), "FI": ("フィンランド",), "NO": ("ノルウェー",),
-    "DK": ("デンマーク",), "PT": ("ポルトガル",), "IL": ("イスラエル",), "CZ": ("Czech Republic", "チェコ"),
-}
-# Japanese prefectures (the Prefecture/Country column) in kanji and romaji.
-_PREFECTURES = (
-    "北海道 青森県 岩手県 宮城県 秋田県 山形県 福島県 茨城県 栃木県 群馬県 埼玉県 千葉県 東京都 神奈川県 "
-    "新潟県 富山県 石川県 福井県 山梨県 長野県 岐阜県 静岡県 愛知県 三重県 滋賀県 京都府 大阪府 兵庫県 "
-    "奈良県 和歌山県 鳥取県 島根県 岡山県 広島県 山口県 徳島県 香川県 愛媛県 高知県 福岡県 佐賀県 長崎県 "
-    "熊本県 大分県 宮崎県 鹿児島県 沖縄県 "
-    "HOKKAIDO AOMORI IWATE MIYAGI AKITA YAMAGATA FUKUSHIMA IBARAKI TOCHIGI GUNMA SAITAMA CHIBA TOKYO "
-    "KANAGAWA NIIGATA TOYAMA ISHIKAWA FUKUI YAMANASHI NAGANO GIFU SHIZUOKA AICHI MIE SHIGA KYOTO OSAKA "
-    "HYOGO NARA WAKAYAMA TOTTORI SHIMANE OKAYAMA HIROSHIMA YAMAGUCHI TOKUSHIMA KAGAWA EHIME KOCHI FUKUOKA "
-    "SAGA NAGASAKI KUMAMOTO OITA MIYAZAKI KAGOSHIMA OKINAWA KAWASAKIHIGASHI"
-).split()

@@ -36,7 +36,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from .normalize import fold
-from .parse import PhraseIndex
+from .phrases import PhraseIndex
 
 __all__ = ["verdict", "choose_service", "service_hints"]
 

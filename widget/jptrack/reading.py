@@ -1,0 +1,349 @@
+"""Each line of a paste read as structure: the wording it matches, what happened, where, and in
+which country.
+
+The second step of the classifier (parse → **reading** → evidence → journey → classify).
+A line (`parse.Line`) becomes a `Structure`:
+
+* the catalog wording it contains (`stages[].wordings`, the UPU event texts), the longest one,
+  or a bare UPU event code (``EMC``): the strongest evidence there is;
+* the actions it names (`reading.actions`: "arrived", "到着", "dispatched" ...), and the one
+  that decides (the one listed last in stages.yaml);
+* the kind of place it names (`reading.places`: an office of exchange, an airport, a sorting
+  centre, a post office, or a known office such as ``TOKYO INT`` or ``JPKWSA``);
+* a word that says which end it is ("export", "import");
+* the country: a country's name, a prefecture or state, a known office, a postcode's shape.
+
+Knows nothing of the journey: `jptrack.evidence` weighs the structure against the item's
+origin and destination. A word mistyped by one letter (``Arival``) is read as the word
+it misses, and the structure says so (``corrected``).
+
+>>> from pathlib import Path
+>>> from jptrack.catalog import load
+>>> from jptrack.parse import scan
+>>> reader = Reader(load(Path(__file__).parents[2] / 'stages.yaml'))
+>>> s = reader.read(scan('2022-12-29 12:00  Item Dispatched,Air  Japan,KAWASAKI HIGASHI')[0])
+>>> s.action.id, s.role, s.country, s.wording is None
+('departed', 'exchange', 'JP', True)
+>>> s = reader.read(scan('09/24/2026 06:12  Arrival at inward office of exchange  CHICAGO IL 60688')[0])
+>>> s.matched, s.country
+('Arrival at inward office of exchange', 'US')
+>>> reader.read(scan('2026/09/20 Arival at inwrd ofice of exchange')[0]).corrected
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import parse as _parse
+from .catalog import PLACE_ROLES
+from .normalize import fold
+from .numbers import COUNTRIES
+from .phrases import PhraseIndex, WORD_CHARS, glued_tokens, is_cjk, tokens
+
+__all__ = ["Reader", "Structure", "reader"]
+
+# ISO short names that are also everyday words or US states on tracking lines (GEORGIA).
+_NOT_COUNTRY_NAMES = frozenset({"JE", "GE", "TD"})
+_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{3})(?![A-Za-z0-9])")
+# A UPU office code (IMPC): country, three letters for the place, one for the office (JPKWSA).
+_OFFICE_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2})[A-Z]{3}[A-Z0-9](?![A-Za-z0-9])")
+_LATIN_WORD = re.compile(f"[{WORD_CHARS}]+")
+# A two-letter country code as a field: at the start or after a tab, bracket, comma or colon,
+# and before a tab, bracket, comma or the end.
+_COUNTRY_FIELD = re.compile(r"(?:^|[\t\[(,:]) ?([A-Z]{2}) ?(?=$|[\t\]),])")
+# A column after the first with this many words is an explanation, not a status.
+_EXPLANATION_WORDS = 5
+# A word shorter than this is never read as a typo of another (too many near neighbours).
+_MIN_TYPO_LENGTH = 5
+
+
+@dataclass(slots=True)
+class Structure:
+    """What one line says, before anything is known of the journey."""
+
+    wording: tuple | None = None    # the catalog's candidates: ((stage, where, text, source), ...)
+    matched: str | None = None      # the wording as stages.yaml writes it, or the UPU code
+    code: bool = False              # matched is a bare UPU event code
+    action: object = None           # catalog.Action that decides, or None
+    actions: tuple = ()             # ids of every action the line names, in order
+    role: str | None = None         # exchange | airport | sorting | office
+    side: str | None = None         # origin | between | destination, from words like "export"
+    country: str | None = None
+    office: str | None = None       # a named office or office code
+    code_country: str | None = None  # the country of an office code that may be one (CNBJSA)
+    location: str | None = None
+    corrected: bool = False         # read through a mistyped word
+
+    @property
+    def known(self) -> bool:
+        """Does the line say anything the classifier can place?"""
+        return self.wording is not None or self.action is not None
+
+
+class Reader:
+    """The catalog's wordings and reading lexicon, indexed for reading lines."""
+
+    def __init__(self, catalog):
+        self.catalog = catalog
+        self.entries = _wording_entries(catalog)
+        self.wordings = PhraseIndex((key, key) for key in self.entries)
+        self.codes = {e.code: (stage.id, e.text) for stage in catalog for e in stage.upu}
+        lexicon = catalog.reading
+        self.actions = {a.id: a for a in lexicon.actions}
+        self.rank = {a.id: i for i, a in enumerate(lexicon.actions)}
+        phrases = _lexicon_phrases(lexicon)
+        self.lexicon = PhraseIndex(phrases.items())
+        self.postcodes = [(code, re.compile(pattern)) for code, pattern in lexicon.postcodes]
+        self.vocabulary = _Vocabulary(list(self.entries) + list(phrases))
+        self._cache: dict = {}
+
+    def read(self, line: _parse.Line) -> Structure:
+        """The line's structure; lines that differ only in their date and time share one."""
+        text = _parse.without_spans(line)
+        key = (text, not line.spans)
+        structure = self._cache.get(key)
+        if structure is None:
+            if len(self._cache) > 20000:
+                self._cache.clear()
+            structure = self._cache[key] = self._read(line, text)
+        return structure
+
+    def _read(self, line: _parse.Line, text: str) -> Structure:
+        undated = not line.spans
+        s = Structure()
+        glue = _Glue(line.folded)
+        self._wording(s, line, line.toks, glue)
+        # A row of columns names its status first; a sentence ("arrived ... and is ready for
+        # pickup") is about its last action.
+        columns = text if _parse.has_columns(line.norm) else None
+        self._lexicon(s, line.toks, glue, columns, strict=undated)
+        if not s.known and not undated:
+            corrected = self.vocabulary.correct(line.toks)
+            if corrected is not None:
+                self._wording(s, line, corrected, glue)
+                self._lexicon(s, corrected, glue, None, strict=False)
+                s.corrected = s.known
+        if s.country is None:
+            s.country = _country_code(line.norm) or self._postcode_country(line.norm)
+        if s.country is None and s.office is None:
+            s.code_country = _office_code_country(line.norm)
+        remove = (s.matched,) if s.matched and not s.code else ()
+        s.location = _parse.location_in(text, remove)
+        return s
+
+    def _wording(self, s: Structure, line, toks, glue) -> None:
+        # A Japanese, Chinese or Korean wording counts where it stands as a word of its own
+        # (到着 in a table cell), not inside a sentence (出荷先の国に到着しました).
+        glued = glue.glued if len(glue.glued) == len(toks) else None
+        hit = self.wordings.search(toks, accept=lambda i, j: not glue.touches_cjk(toks, i, j), glued=glued)
+        if hit:
+            s.wording = self.entries[hit[2]]
+            s.matched = s.wording[0][2]
+            return
+        code = next((c for c in _CODE.findall(line.norm) if c in self.codes), None)
+        if code:
+            s.wording = ((self.codes[code][0], None, code, "upu"),)
+            s.matched, s.code = code, True
+
+    def _lexicon(self, s: Structure, toks, glue, columns, strict: bool) -> None:
+        """Actions, kinds of place, sides, offices and countries the line names. columns: the
+        line's text when it is a row of columns; strict (on undated lines): a CJK word must
+        stand alone, as in menu text it is not a status."""
+        accept = (lambda i, j: not glue.touches_cjk(toks, i, j)) if strict else None
+        glued = glue.glued if len(glue.glued) == len(toks) else None
+        actions = []
+        for _start, _end, facts in self.lexicon.findall(toks, accept, glued):
+            for kind, value in facts:
+                if kind == "action":
+                    actions.append(value)
+                elif kind == "role":
+                    s.role = _stronger_role(s.role, value)
+                elif kind == "side":
+                    s.side = s.side or value
+                elif kind == "office":
+                    s.office, s.role = s.office or value.name, _stronger_role(s.role, value.role)
+                    s.country = value.country   # the last place named is the line's
+                elif kind == "country":
+                    s.country = value
+        if actions:
+            s.actions = tuple(actions)
+            deciding = self._status_field_actions(columns) if columns and len(set(actions)) > 1 else None
+            s.action = self.actions[max(deciding or actions, key=self.rank.__getitem__)]
+
+    def _status_field_actions(self, text: str) -> list[str]:
+        """The actions of the line's columns but its explanations: a page's status column
+        comes before any sentence that explains it ("En tránsito | ... if there is a problem
+        it will be returned"), while short columns refine it (Таможенное оформление |
+        Выпущено таможней)."""
+        actions = []
+        for i, column in enumerate(_parse.columns(text)):
+            if i and len(column.split()) >= _EXPLANATION_WORDS:
+                continue
+            actions += [value for _, _, facts in self.lexicon.findall(tokens(fold(column)))
+                        for kind, value in facts if kind == "action"]
+        return actions
+
+    def _postcode_country(self, norm: str) -> str | None:
+        for code, pattern in self.postcodes:
+            if pattern.search(norm):
+                return code
+        return None
+
+
+_readers: dict[int, Reader] = {}
+
+
+def reader(catalog) -> Reader:
+    """The catalog's reader, built on first use and kept by catalog identity."""
+    cached = _readers.get(id(catalog))
+    if cached is None or cached.catalog is not catalog:
+        if len(_readers) > 8:
+            _readers.clear()
+        cached = _readers[id(catalog)] = Reader(catalog)
+    return cached
+
+
+def _country_code(norm: str) -> str | None:
+    """An ISO country code standing as a field of its own ("HK<tab>Item posted.",
+    "[RU,194358]", "(Country: US)"); the last one, as for country names."""
+    found = None
+    for m in _COUNTRY_FIELD.finditer(norm):
+        if m.group(1) in COUNTRIES:
+            found = m.group(1)
+    return found
+
+
+def _stronger_role(role: str | None, other: str) -> str:
+    """Of two kinds of place a line names, the one that says more about the journey: an
+    office of exchange over an airport, a sorting centre, a post office ("sorting center in
+    the destination country" is where the item entered it)."""
+    if role is None:
+        return other
+    return min(role, other, key=PLACE_ROLES.index)
+
+
+def _office_code_country(norm: str) -> str | None:
+    """The country of the first token shaped like a UPU office code (CNBJSA). A city in
+    capitals can have that shape too (BERLIN), so evidence.py only believes it when the
+    country is one of the item's two ends."""
+    for m in _OFFICE_CODE.finditer(norm):
+        if m.group(1) in COUNTRIES:
+            return m.group(1)
+    return None
+
+
+class _Glue:
+    """Which tokens of a folded line touch the one before them (no space in between)."""
+
+    def __init__(self, folded: str):
+        self.glued = glued_tokens(folded)
+
+    def touches_cjk(self, toks: list[str], start: int, end: int) -> bool:
+        """Is the Japanese or Chinese phrase toks[start:end] part of longer CJK text? (Korean
+        separates words with spaces, and its particles cling to the word before them.)"""
+        if not is_cjk(toks[start]) or _is_hangul(toks[start]) or len(toks) != len(self.glued):
+            return False
+        glued = self.glued
+        return (start > 0 and glued[start] and is_cjk(toks[start - 1])) or \
+            (end < len(toks) and glued[end] and is_cjk(toks[end]))
+
+
+def _is_hangul(token: str) -> bool:
+    return "\uac00" <= token[:1] <= "\ud7af"
+
+
+def _wording_entries(catalog) -> dict[str, tuple]:
+    """Folded wording → ((stage, where, text, source), ...); the UPU's own event texts too."""
+    entries: dict[str, list] = {}
+    for stage in catalog:
+        for w in stage.wordings:
+            entries.setdefault(w.key, []).append((stage.id, w.where, w.text, w.source))
+    for stage in catalog:
+        for event in stage.upu:
+            key = fold(event.text)
+            if key and key not in entries:
+                entries[key] = [(stage.id, None, event.text, "upu")]
+    return {k: tuple(v) for k, v in entries.items()}
+
+
+def _lexicon_phrases(lexicon) -> dict[str, tuple]:
+    """Folded phrase → its facts ((kind, value), ...): a phrase can name a kind of place and
+    a side at once ("outward office of exchange")."""
+    facts: dict[str, list] = {}
+
+    def add(key, fact):
+        if key:
+            facts.setdefault(key, []).append(fact)
+
+    for action in lexicon.actions:
+        for t in action.words:
+            add(t.key, ("action", action.id))
+    for role, terms in lexicon.places:
+        for t in terms:
+            add(t.key, ("role", role))
+    for side, terms in lexicon.sides:
+        for t in terms:
+            add(t.key, ("side", side))
+    for office in lexicon.offices:
+        add(office.key, ("office", office))
+    own = {fold(name) for _, names in (*lexicon.countries, *lexicon.regions) for name in names}
+    for code, name in COUNTRIES.items():
+        if code not in _NOT_COUNTRY_NAMES and fold(name) not in own and fold(name) not in facts:
+            add(fold(name), ("country", code))
+    for code, names in (*lexicon.countries, *lexicon.regions):
+        for name in names:
+            add(fold(name), ("country", code))
+    return {key: tuple(dict.fromkeys(values)) for key, values in facts.items()}
+class _Vocabulary:
+    """The Latin words of every wording and lexicon phrase, to read a word mistyped by one
+    letter (one missing, extra, wrong or swapped) as the word it was meant to be."""
+
+    def __init__(self, phrases):
+        words = {t for phrase in phrases for t in tokens(phrase)
+                 if len(t) >= _MIN_TYPO_LENGTH and _LATIN_WORD.fullmatch(t) and not t.isdigit()}
+        self.words = words
+        near: dict[str, str | None] = {}
+        for word in words:
+            for variant in _deletions(word):
+                if variant not in words:
+                    near[variant] = word if near.get(variant, word) == word else None
+        self.near = near
+        self._seen: dict[str, str | None] = {}
+
+    def correct(self, toks: list[str]) -> list[str] | None:
+        """toks with each mistyped word replaced, or None when nothing was replaced."""
+        out, changed = None, False
+        for i, tok in enumerate(toks):
+            fixed = self.fix(tok)
+            if fixed is not None:
+                if out is None:
+                    out = list(toks)
+                out[i] = fixed
+                changed = True
+        return out if changed else None
+
+    def fix(self, tok: str) -> str | None:
+        if len(tok) < _MIN_TYPO_LENGTH - 1 or tok in self.words or not _LATIN_WORD.fullmatch(tok) \
+                or any(c.isdigit() for c in tok):
+            return None
+        if tok in self._seen:
+            return self._seen[tok]
+        found = set()
+        if tok in self.near and self.near[tok]:
+            found.add(self.near[tok])            # a letter missing
+        for variant in _deletions(tok):
+            if variant in self.words:
+                found.add(variant)               # a letter too many
+            elif self.near.get(variant):
+                found.add(self.near[variant])    # a wrong letter, or two swapped
+        result = found.pop() if len(found) == 1 else None
+        if len(self._seen) > 10000:
+            self._seen.clear()
+        self._seen[tok] = result
+        return result
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
