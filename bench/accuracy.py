@@ -144,7 +144,7 @@ def main() -> None:
             for name, make in rh.VARIANTS.items():
                 varied = {}
                 for group, items in groups.items():
-                    if group.endswith("-real"):
+                    if group.endswith("-real") and (group.startswith("dev") or not args.dev):
                         varied[f"{group} {name}"] = [v for v in map(make, items) if v is not None]
                 print(table(varied, {"jptrack": classifiers["jptrack"]})[0].split("\n", 1)[1])
         if args.mistakes:

@@ -52,6 +52,7 @@ jptrack.classify.InputTooLong: the paste has 11 characters; the limit is 10
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import unicodedata
 from contextlib import contextmanager
@@ -174,7 +175,9 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
 
 def _events(lines, structures) -> tuple[list, list]:
     """The lines that are events (a known wording or action, or a date), and the lines that
-    hold only a date (headings over undated events), as (position in events, event)."""
+    hold only a date (headings over undated events), as (position in events, event). A line
+    that only names a place (a postcode row, a "CITY, COUNTRY" row under its status) gives
+    its country and kind of place to the event above it when that has none."""
     events, headers = [], []
     for line, structure in zip(lines, structures):
         if not structure.known:
@@ -182,9 +185,20 @@ def _events(lines, structures) -> tuple[list, list]:
                 headers.append((len(events), _journey.Event(line, structure)))
                 continue
             if line.date is None:
+                if events and not line.spans:
+                    _add_place(events[-1], structure)
                 continue  # neither dated nor read as anything: not an event
         events.append(_journey.Event(line, structure))
     return events, headers
+
+
+def _add_place(event, place) -> None:
+    s = event.structure
+    if s.country or not (place.country or place.code_country or place.role):
+        return
+    event.structure = dataclasses.replace(s, country=place.country, role=s.role or place.role,
+                                          office=s.office or place.office,
+                                          code_country=s.code_country or place.code_country)
 
 
 def _day_first(structures, p: Pipeline) -> bool | None:

@@ -106,7 +106,9 @@ class Weigher:
     def __init__(self, catalog):
         self.catalog = catalog
         self.stage_side = _stage_sides(catalog)
-        self.source_country = {s.id: s.country for s in catalog.sources if s.country}
+        # A national post's own country: its wordings happen there.
+        self.source_country = {s.id: s.country for s in catalog.sources if s.country and s.scope == "national"}
+        self.post_country = {s.id: s.country for s in catalog.sources if s.country}
 
     def __call__(self, structure, ends: Ends) -> Evidence:
         side, why_side = self._side(structure, ends)

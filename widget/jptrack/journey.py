@@ -252,8 +252,11 @@ def find_ends(ordered: list[Event], numbers: list, model: Model) -> Ends:
         leaning = lean.get(only) or lean[None]
         if leaning:
             vote(only, "origin" if leaning > 0 else "destination", "order", 0.75)
+    # The site's home country is the origin when nothing says otherwise: when it is seen, when
+    # its post's wording is (Japan Post's page), or when no country is named at all.
     home = model.catalog.reading.home
-    if home:
+    if home and (home in countries or not countries
+                 or any(model.weigh.post_country.get(source) == home for source in sources)):
         vote(home, "origin", "home", 0.5)
     for source in sources:   # a national post's page: most show items coming to its country
         country = model.weigh.source_country.get(source)

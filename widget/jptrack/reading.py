@@ -114,17 +114,19 @@ class Reader:
         undated = not line.spans
         s = Structure()
         glue = _Glue(line.folded)
+        # Words mistyped by a letter are read as the words they miss; an exact wording still
+        # has to be there as written to count as one.
+        corrected = self.vocabulary.correct(line.toks)
         self._wording(s, line, line.toks, glue)
+        if s.wording is None and corrected is not None:
+            self._wording(s, line, corrected, glue)
+            s.corrected = s.wording is not None
         # A row of columns names its status first; a sentence ("arrived ... and is ready for
         # pickup") is about its last action.
         columns = text if _parse.has_columns(line.norm) else None
-        self._lexicon(s, line.toks, glue, columns, strict=undated)
-        if not s.known and not undated:
-            corrected = self.vocabulary.correct(line.toks)
-            if corrected is not None:
-                self._wording(s, line, corrected, glue)
-                self._lexicon(s, corrected, glue, None, strict=False)
-                s.corrected = s.known
+        self._lexicon(s, corrected or line.toks, glue, columns, strict=undated)
+        if s.wording is None and corrected is not None and s.action is not None:
+            s.corrected = not self._lexicon_without_typos_agrees(s, line, glue, columns, undated)
         if s.country is None:
             s.country = _country_code(line.norm) or self._postcode_country(line.norm)
         if s.country is None and s.office is None:
@@ -171,6 +173,12 @@ class Reader:
             s.actions = tuple(actions)
             deciding = self._status_field_actions(columns) if columns and len(set(actions)) > 1 else None
             s.action = self.actions[max(deciding or actions, key=self.rank.__getitem__)]
+
+    def _lexicon_without_typos_agrees(self, s: Structure, line, glue, columns, undated) -> bool:
+        """Does the line, read as typed, say the same action? (Then no typo was needed.)"""
+        plain = Structure()
+        self._lexicon(plain, line.toks, glue, columns, strict=undated)
+        return plain.action is s.action
 
     def _status_field_actions(self, text: str) -> list[str]:
         """The actions of the line's columns but its explanations: a page's status column
