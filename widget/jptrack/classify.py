@@ -179,7 +179,12 @@ def _events(lines, structures) -> tuple[list, list]:
     that only names a place (a postcode row, a "CITY, COUNTRY" row under its status) gives
     its country and kind of place to the event above it when that has none."""
     events, headers = [], []
+    # A paste with dates is a tracking page: its undated lines that only hold a word such as
+    # 発送 inside longer Japanese text are the page's menus. Without dates it is prose.
+    dated = any(line.date for line in lines)
     for line, structure in zip(lines, structures):
+        if structure.loose and structure.wording is None and dated and line.date is None:
+            continue
         if not structure.known:
             if line.date_only:
                 headers.append((len(events), _journey.Event(line, structure)))

@@ -152,7 +152,23 @@ class Weigher:
         own_side = self.stage_side.get(stage)
         if own_side and side in ("origin", "destination") and own_side != side \
                 and structure.action is not None:
-            return None   # a destination post's wording at the origin: read its action instead
+            if why_side != "post":
+                return None   # a destination post's wording at the origin: read its action instead
+            # Only the post's country says so (USPS also words what happens abroad): the
+            # wording stays a candidate beside its action.
+            options = dict(self._action_options(structure, side, why_side))
+            options[stage] = min(options.get(stage, _OTHER_SIDE["post"]), _OTHER_SIDE["post"])
+            return Evidence(tuple(options.items()), why=f"{matched}{typo}, a {side} post's wording")
+        if structure.action is not None:
+            options = self._action_options(structure, side, why_side)
+            readings = {s for s, cost in options if cost == 0.0}
+            if stage not in readings:
+                # The wording and the line's own action disagree (an aggregator's "Arrival at
+                # Sorting Center" at a sorting centre of the origin): both stay candidates,
+                # the wording first, and neither is sure.
+                alternatives = {s: cost + _OTHER_WORDING / 2 for s, cost in options if s != stage}
+                return Evidence(((stage, 0.0), *alternatives.items()),
+                                why=f"{matched}{typo}; its action “{structure.action.id}” reads otherwise here")
         return Evidence(((stage, 0.0),), sure=not structure.corrected, why=matched + typo)
 
     def _action(self, structure, side, why_side) -> Evidence:

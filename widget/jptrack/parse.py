@@ -139,6 +139,8 @@ def _compile_dates():
         ("md", re.compile(r"(\d(?<!\d\d)\d?) ?[月월] ?(\d{1,2}) ?[日일]"), "月월"),
         # Jul 06 14:05 (Japan Post's old smartphone page, no year)
         ("md-name", re.compile(r"(?<![A-Za-z])(" + mon + r")\.? {1,3}(\d{1,2})(?![\d:.,/])", flags), None),
+        # 5/27, (5/27), 1/16に (no year, month first: Japanese and US pages and posts)
+        ("md-slash", re.compile(r"(\d(?<![\d/.\-:]\d)\d?)/(\d{1,2})(?![\d/]|\.\d)"), "/"),
     ]
 
 
@@ -201,7 +203,7 @@ def _find_date(norm: str, line: Line) -> None:
         elif kind == "dmy-name":
             date = _make_date(int(g[2]), _MONTHS[g[1].lower()], int(g[0]))
         else:  # year-less
-            month, day = (int(g[0]), int(g[1])) if kind == "md" else (_MONTHS[g[0].lower()], int(g[1]))
+            month, day = (_MONTHS[g[0].lower()], int(g[1])) if kind == "md-name" else (int(g[0]), int(g[1]))
             if _make_date(2000, month, day) is None:  # 2000 is a leap year: 2/29 allowed
                 continue
             line._yearless = (month, day)

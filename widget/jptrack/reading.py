@@ -75,6 +75,7 @@ class Structure:
     code_country: str | None = None  # the country of an office code that may be one (CNBJSA)
     location: str | None = None
     corrected: bool = False         # read through a mistyped word
+    loose: bool = False             # an undated line whose actions are only words inside CJK text
 
     @property
     def known(self) -> bool:
@@ -90,6 +91,7 @@ class Reader:
         self.entries = _wording_entries(catalog)
         self.wordings = PhraseIndex((key, key) for key in self.entries)
         self.codes = {e.code: (stage.id, e.text) for stage in catalog for e in stage.upu}
+        self.order = {stage.id: stage.order for stage in catalog}
         lexicon = catalog.reading
         self.actions = {a.id: a for a in lexicon.actions}
         self.rank = {a.id: i for i, a in enumerate(lexicon.actions)}
@@ -139,9 +141,12 @@ class Reader:
         # A Japanese, Chinese or Korean wording counts where it stands as a word of its own
         # (到着 in a table cell), not inside a sentence (出荷先の国に到着しました).
         glued = glue.glued if len(glue.glued) == len(toks) else None
-        hit = self.wordings.search(toks, accept=lambda i, j: not glue.touches_cjk(toks, i, j), glued=glued)
-        if hit:
-            s.wording = self.entries[hit[2]]
+        hits = self.wordings.findall(toks, accept=lambda i, j: not glue.touches_cjk(toks, i, j), glued=glued)
+        if hits:
+            # Two statuses on one line ("Arrival at inward office of exchange / In Customs"):
+            # the later one in the journey is where the item is.
+            key = max(hits, key=lambda hit: max(self.order[c[0]] for c in self.entries[hit[2]]))[2]
+            s.wording = self.entries[key]
             s.matched = s.wording[0][2]
             return
         code = next((c for c in _CODE.findall(line.norm) if c in self.codes), None)
@@ -151,15 +156,15 @@ class Reader:
 
     def _lexicon(self, s: Structure, toks, glue, columns, strict: bool) -> None:
         """Actions, kinds of place, sides, offices and countries the line names. columns: the
-        line's text when it is a row of columns; strict (on undated lines): a CJK word must
-        stand alone, as in menu text it is not a status."""
-        accept = (lambda i, j: not glue.touches_cjk(toks, i, j)) if strict else None
+        line's text when it is a row of columns; strict (on undated lines): note when its
+        actions are only CJK words inside longer CJK text, as in menu text ("荷物の発送")."""
         glued = glue.glued if len(glue.glued) == len(toks) else None
-        actions = []
-        for _start, _end, facts in self.lexicon.findall(toks, accept, glued):
+        actions, inside = [], []
+        for start, end, facts in self.lexicon.findall(toks, None, glued):
             for kind, value in facts:
                 if kind == "action":
                     actions.append(value)
+                    inside.append(strict and glue.touches_cjk(toks, start, end))
                 elif kind == "role":
                     s.role = _stronger_role(s.role, value)
                 elif kind == "side":
@@ -170,6 +175,7 @@ class Reader:
                 elif kind == "country":
                     s.country = value
         if actions:
+            s.loose = all(inside)
             s.actions = tuple(actions)
             deciding = self._status_field_actions(columns) if columns and len(set(actions)) > 1 else None
             s.action = self.actions[max(deciding or actions, key=self.rank.__getitem__)]
