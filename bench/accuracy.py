@@ -94,7 +94,7 @@ def table(groups: dict[str, list], classifiers: dict) -> tuple[str, dict]:
     scores = {}
     out = []
     names = list(classifiers)
-    head = f"{'set':<16}{'n':>4}  {'classifier':<9}{'lines':>20}{'current':>18}{'prefixes':>20}{'conf-wrong':>20}"
+    head = f"{'set':<24}{'n':>4}  {'classifier':<9}{'lines':>20}{'current':>18}{'prefixes':>20}{'conf-wrong':>20}"
     out.append(head)
     for group, histories in groups.items():
         for name in names:
@@ -102,7 +102,7 @@ def table(groups: dict[str, list], classifiers: dict) -> tuple[str, dict]:
             for history in histories:
                 total.add(rh.score(history, classifiers[name]))
             scores[(group, name)] = total
-            out.append(f"{group if name == names[0] else '':<16}{len(histories) if name == names[0] else '':>4}  "
+            out.append(f"{group if name == names[0] else '':<24}{len(histories) if name == names[0] else '':>4}  "
                        f"{name:<9}{percent(total.lines_right, total.lines):>20}"
                        f"{percent(total.current_right, total.currents):>18}"
                        f"{percent(total.prefixes_right, total.prefixes):>20}"

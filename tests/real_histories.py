@@ -131,7 +131,8 @@ def load(stage_ids: set[str], root: Path = HISTORIES) -> list[History]:
 
 def _load_one(txt: Path, set_name: str, stage_ids: set[str]) -> History:
     sidecar = txt.with_suffix(".yaml")
-    where = f"{sidecar.relative_to(HISTORIES.parent.parent) if sidecar.is_relative_to(HISTORIES.parent.parent) else sidecar}"
+    repo = HISTORIES.parent.parent
+    where = str(sidecar.relative_to(repo) if sidecar.is_relative_to(repo) else sidecar)
     if not sidecar.exists():
         raise HistoryError(f"{txt}: no sidecar {sidecar.name}")
     meta = yaml.safe_load(sidecar.read_text(encoding="utf-8"))

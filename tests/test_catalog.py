@@ -29,6 +29,7 @@ VALID = textwrap.dedent("""\
       done: {label: Done, messages: {journey: "{title}: {summary}", exception: "{title}: {first_step}"}}
       unknown: {label: Unknown, messages: {no_status: No status., no_window: "{title}.", no_date: "{title}, no date."}}
     assumed_service: "{service} (assumed)"
+    inferred: {label: probably, note: "Worked out, not read."}
     stages:
       - id: posting-collection
         order: 1
@@ -376,3 +377,114 @@ def test_real_file_has_every_required_stage(catalog):
     assert required <= {s.id for s in catalog}
     source = (ROOT / "stages.yaml").read_text(encoding="utf-8")
     assert len(re.findall(r"(?m)^  - id:", source)) == len(catalog.stages)
+
+
+# ---------------------------------------------------------------------------
+# reading: the lexicon of actions, places, sides, offices and countries
+# ---------------------------------------------------------------------------
+
+READING = textwrap.dedent("""\
+    reading:
+      home: JP
+      actions:
+        - id: arrived
+          movement: arrives
+          words: {en: [arrived, received], ja: [到着]}
+          stages: {origin-post: posting-collection, delivery-office: final-delivery}
+        - id: delivered
+          words: {en: [delivered], fr: [livré]}
+          stages: {anywhere: final-delivery}
+      places:
+        exchange: {en: [office of exchange, outward office of exchange], ja: [国際交換局]}
+        office: {en: [post office]}
+      sides:
+        origin: {en: [export, outward office of exchange]}
+      offices:
+        - {name: TOKYO INT, country: JP, role: exchange}
+      countries:
+        US: [USPS, アメリカ合衆国]
+      regions:
+        JP: [東京都]
+      postcodes:
+        JP: '\\d{3}-\\d{4}'
+    """)
+WITH_READING = VALID + READING
+
+
+def reading_broken(old: str, new: str) -> str:
+    assert old in WITH_READING, f"test setup: {old!r} not in the reading sample"
+    return WITH_READING.replace(old, new, 1)
+
+
+def test_reading_section_loads_and_round_trips():
+    c = cat.loads(WITH_READING)
+    reading = c.reading
+    assert [a.id for a in reading.actions] == ["arrived", "delivered"]
+    arrived = reading.action("arrived")
+    assert arrived.movement == "arrives"
+    assert (arrived.stage_at("origin-post"), arrived.stage_at("delivery-office"), arrived.stage_at("between")) == \
+        ("posting-collection", "final-delivery", None)
+    assert reading.action("delivered").stage_at("between") == "final-delivery"   # anywhere
+    assert [(t.text, t.lang) for t in reading.action("delivered").words] == [("delivered", "en"), ("livré", "fr")]
+    assert reading.offices[0].key == "tokyo int" and reading.home == "JP"
+    assert cat.load_json(c.to_json()) == c
+    with pytest.raises(KeyError, match="no action 'shipped'"):
+        reading.action("shipped")
+
+
+def test_a_catalog_without_reading_loads_with_an_empty_lexicon():
+    assert cat.loads(VALID).reading == cat.Lexicon()
+
+
+@pytest.mark.parametrize(("old", "new", "field", "expected"), [
+    ("delivery-office: final-delivery}", "delivery-office: final-delivered}", "reading.actions.arrived.stages.delivery-office",
+     "no stage 'final-delivered' (did you mean 'final-delivery'?)"),
+    ("{origin-post: posting-collection,", "{origin-posts: posting-collection,", "reading.actions.arrived.stages",
+     "unknown place 'origin-posts' (did you mean 'origin-post'?)"),
+    ("{anywhere: final-delivery}", "{anywhere: final-delivery, origin-post: posting-collection}",
+     "reading.actions.delivered.stages", "'anywhere' stands for every place"),
+    ("words: {en: [delivered], fr: [livré]}", "words: {en: [delivered, arrived]}", "reading.actions.delivered.words.en",
+     "'arrived' is already given in reading.actions.arrived.words"),
+    ("    - id: delivered", "    - id: arrived", "reading.actions[1].id", "action 'arrived' is defined twice"),
+    ("movement: arrives", "movement: sideways", "reading.actions.arrived.movement", "expected one of ['leaves', 'arrives']"),
+    ("words: {en: [delivered], fr: [livré]}", "words: {english: [delivered]}", "reading.actions.delivered.words",
+     "expected a two-letter language code, got 'english'"),
+    ("words: {en: [delivered], fr: [livré]}", "words: {en: []}", "reading.actions.delivered.words.en",
+     "expected at least one entry"),
+    ("words: {en: [delivered], fr: [livré]}", "words: {en: ['...']}", "reading.actions.delivered.words.en",
+     "empty once case, width and punctuation are folded"),
+    ("office: {en: [post office]}", "office: {en: [post office, export]}", "reading.places.office.en", None),
+    ("office: {en: [post office]}", "depot: {en: [post office]}", "reading.places",
+     "expected one of ['exchange', 'airport', 'sorting', 'office'], got 'depot'"),
+    ("- {name: TOKYO INT, country: JP, role: exchange}", "- {name: TOKYO INT, country: XX, role: exchange}",
+     "reading.offices[0].country", "expected an ISO 3166 country code like 'JP', got 'XX'"),
+    ("- {name: TOKYO INT, country: JP, role: exchange}", "- {name: TOKYO INT, country: JP, role: hub}",
+     "reading.offices[0].role", "expected one of"),
+    ("US: [USPS, アメリカ合衆国]", "US: [USPS, 東京都]", "reading.regions.JP", "'東京都' is already given in reading.countries.US"),
+    ("JP: '\\d{3}-\\d{4}'", "JP: '(\\d{3}'", "reading.postcodes.JP", "not a valid regular expression"),
+    ("home: JP", "home: Japan", "reading.home", "expected an ISO 3166 country code"),
+    ("  home: JP\n", "  hoem: JP\n", "reading.hoem", "unknown field 'hoem' (did you mean 'home'?)"),
+], ids=["stage", "place", "anywhere-and-more", "word-twice", "action-twice", "movement", "language", "no-words",
+        "empty-word", "place-and-side-ok", "role", "office-country", "office-role", "region-and-country",
+        "postcode-regex", "home", "unknown-field"])
+def test_a_mistake_in_reading_names_its_line_and_field(old, new, field, expected):
+    source = reading_broken(old, new)
+    if expected is None:   # a word may name a kind of place and a side at once
+        cat.loads(source)
+        return
+    e = error_of(source)
+    assert e.field == field and expected in e.problem, str(e)
+    assert e.line is not None and str(e).startswith(f"stages.yaml:{e.line}:")
+
+
+def test_inferred_marks_are_required_and_checked():
+    e = error_of(broken('inferred: {label: probably, note: "Worked out, not read."}\n', ""))
+    assert "missing required field 'inferred'" in str(e)
+    e = error_of(broken('{label: probably, note: "Worked out, not read."}', "{label: probably}"))
+    assert e.field == "inferred.note" and "missing required field 'note'" in str(e)
+
+
+def test_a_source_country_is_checked():
+    e = error_of(broken("japan-post: {name: Japan Post, scope: journey, dates: month-first}",
+                        "japan-post: {name: Japan Post, scope: journey, dates: month-first, country: Japan}"))
+    assert e.field == "sources.japan-post.country" and "ISO 3166" in str(e)

@@ -92,7 +92,7 @@ def test_reversed_paste_same_current_stage(name):
 def test_contract_shape():
     result = run("japanpost-en-us.txt", date(2026, 10, 1))
     assert set(result) == {"current_stage", "current_basis", "current_event", "current", "origin", "destination",
-                           "events", "unrecognised", "tracking_numbers", "verdict", "input"}
+                           "inferred", "events", "unrecognised", "tracking_numbers", "verdict", "input"}
     assert (result["origin"], result["destination"]) == ("JP", "US")
     assert (result["current_basis"], result["current_event"]) == ("wording", 26)
     stage = CATALOG.stage("final-delivery")

@@ -91,3 +91,28 @@ def test_batch_csv(tmp_path, capsys):
 def test_batch_table(capsys):
     assert main(["batch", EN]) == 0
     assert "final-delivery" in capsys.readouterr().out
+
+
+INDIA = str(ROOT / "tests" / "histories" / "dev" / "india-post-in-jp-satte-2022-a.txt")
+
+
+def test_explain_says_why_and_marks_inferred_stages(capsys):
+    from jptrack.catalog import load
+
+    label = load(ROOT / "stages.yaml").inferred[0].en
+    assert main(["classify", INDIA, "--explain", "--today", "2023-01-05"]) == 0
+    out = capsys.readouterr().out
+    assert f"Current stage: Delivered (final-delivery) ({label})" in out.splitlines()[0]
+    assert "Route: IN → JP" in out
+    assert out.count("why: action “") >= 10
+    # An exact wording is not marked, and --explain is off by default.
+    assert main(["classify", EN, "--today", "2026-10-01"]) == 0
+    plain = capsys.readouterr().out
+    assert f"({label})" not in plain and "why:" not in plain
+
+
+def test_explain_json_has_a_why_per_event(capsys):
+    assert main(["classify", INDIA, "--json", "--explain"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert all(e["why"] for e in result["events"])
+    assert (result["origin"], result["destination"], result["current_basis"]) == ("IN", "JP", "inferred")

@@ -333,6 +333,33 @@ def test_the_result_links_the_stages_guides(page, checker_url, catalog):
     assert "404" not in page.title()
 
 
+def test_an_inferred_stage_is_marked_probably(page, context, checker_url, catalog):
+    """A stage worked out from a line's action and place (a post the catalog has no wording
+    for) is marked with stages.yaml's `inferred.label` and explained once; a stage read from
+    an exact wording is not marked."""
+    label, note = (text.en for text in catalog.inferred)
+    india = (ROOT / "tests" / "histories" / "dev" / "india-post-in-jp-satte-2022-a.txt").read_text(encoding="utf-8")
+    expected = cpython(india, "2023-01-05")
+    assert expected["current_basis"] == "inferred"
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=checker_url.rstrip("/"))
+    configure(page, today="2023-01-05")
+    page.goto(checker_url + "check/")
+    assert submit(page, india) == "result"
+    assert shown(page)["stage"] == expected["current_stage"]
+    assert page.inner_text(f"{WIDGET} .jptrack__stage .jptrack__probably") == label
+    assert page.inner_text(f"{WIDGET} .jptrack__inferred-note") == note
+    marks = page.locator(f"{WIDGET} .jptrack__timeline .jptrack__probably")
+    assert marks.count() == sum(e["basis"] == "inferred" for e in expected["events"]) > 0
+    page.click(f"{WIDGET} .jptrack__copy")
+    page.wait_for_function("document.querySelector('[data-jptrack-widget] [aria-live]')"
+                           ".textContent.includes('copied')")
+    assert f"Status: {expected['current']['title']} ({label})" in page.evaluate("navigator.clipboard.readText()")
+    # Japan Post's own wordings: nothing is marked.
+    assert submit(page, DELIVERED) == "result"
+    assert page.locator(f"{WIDGET} .jptrack__probably").count() == 0
+    assert page.locator(f"{WIDGET} .jptrack__inferred-note").count() == 0
+
+
 # ---------------------------------------------------------------------------
 # Instant navigation
 # ---------------------------------------------------------------------------

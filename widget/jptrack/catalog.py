@@ -194,6 +194,7 @@ class Action:
     id: str
     words: tuple[Term, ...]
     stages: tuple[tuple[str, str], ...]
+    movement: str | None = None   # "leaves" | "arrives": an arrival after a departure is elsewhere
 
     def stage_at(self, where: str) -> str | None:
         return self._stages.get(where) or self._stages.get("anywhere")
@@ -234,8 +235,8 @@ class Lexicon:
         words = lambda terms: _by_lang(terms)  # noqa: E731
         data: dict[str, Any] = {}
         if self.actions:
-            data["actions"] = [{"id": a.id, "words": words(a.words), "stages": dict(a.stages)}
-                               for a in self.actions]
+            data["actions"] = [{"id": a.id, "words": words(a.words), "stages": dict(a.stages),
+                                **({"movement": a.movement} if a.movement else {})} for a in self.actions]
         if self.places:
             data["places"] = {role: words(terms) for role, terms in self.places}
         if self.sides:
@@ -305,6 +306,9 @@ class Catalog:
     verdicts: tuple[Verdict, ...]
     assumed_service: Text    # "{service} (assumed: ...)": a service the paste does not name
     reading: Lexicon = Lexicon()
+    # How a stage read from a line's action and place (basis "inferred") is marked: a short
+    # label next to it ("probably") and a sentence that says what that means.
+    inferred: tuple[Text, Text] | None = None
     _by_id: Mapping[str, Stage] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -355,6 +359,8 @@ class Catalog:
             "verdicts": {v.id: {"label": text(v.label), "messages": {case: text(t) for case, t in v.messages}}
                          for v in self.verdicts},
             "assumed_service": text(self.assumed_service),
+            **({"inferred": {"label": text(self.inferred[0]), "note": text(self.inferred[1])}}
+               if self.inferred else {}),
             **({"reading": self.reading.to_dict()} if self.reading != Lexicon() else {}),
         }
 
@@ -495,7 +501,7 @@ def _line_of(container: Any, key: Any = None) -> int | None:
 
 _TOP_FIELDS = {"version": True, "languages": True, "services": True, "sources": True,
                "contacts": True, "verdicts": True, "assumed_service": True, "stages": True,
-               "reading": False}
+               "reading": False, "inferred": True}
 # Where a reading action happens (`reading.actions[].stages`), from the item's posting to its
 # delivery: the origin country's post and sorting centres, its office of exchange and airport,
 # a third country, then the destination country's airport, office of exchange, sorting
@@ -505,6 +511,7 @@ READING_PLACES = ("origin-post", "origin-exchange", "origin-airport", "between",
 # The kinds of place a line can name (`reading.places`, `reading.offices[].role`).
 PLACE_ROLES = ("exchange", "airport", "sorting", "office")
 SIDES = ("origin", "between", "destination")
+MOVEMENTS = ("leaves", "arrives")
 _READING_FIELDS = {"home": False, "actions": False, "places": False, "sides": False, "offices": False,
                    "countries": False, "regions": False, "postcodes": False}
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -626,8 +633,11 @@ class _Validator:
         self.stage_id = None
         self.cross_check(stages, raw_stages)
         reading = self.reading(data, {s.id for s in stages}) if "reading" in data else Lexicon()
+        entry = self.mapping(data["inferred"], data, "inferred", "inferred", {"label": True, "note": True})
+        inferred = tuple(self.text(entry[name], entry, name, f"inferred.{name}", languages)
+                         for name in ("label", "note"))
         return Catalog(languages, services, sources, contacts,
-                       tuple(sorted(stages, key=lambda s: s.order)), verdicts, assumed_service, reading)
+                       tuple(sorted(stages, key=lambda s: s.order)), verdicts, assumed_service, reading, inferred)
 
     def verdicts(self, data, languages):
         table = data["verdicts"]
@@ -789,7 +799,7 @@ class _Validator:
         seen: set[str] = set()
         for i, item in enumerate(items):
             field = f"reading.actions[{i}]"
-            item = self.mapping(item, items, i, field, {"id": True, "words": True, "stages": True})
+            item = self.mapping(item, items, i, field, {"id": True, "words": True, "stages": True, "movement": False})
             ident = self.identifier(item["id"], item, "id", f"{field}.id")
             if ident in seen:
                 self.fail(f"action '{ident}' is defined twice", item, "id", f"{field}.id")
@@ -813,7 +823,11 @@ class _Validator:
             if "anywhere" in table and len(table) > 1:
                 self.fail("'anywhere' stands for every place: give it alone, or list the places",
                           table, "anywhere", f"{field}.stages")
-            yield Action(ident, words, tuple(table.items()))
+            movement = item.get("movement")
+            if movement is not None and movement not in MOVEMENTS:
+                self.fail(f"expected one of {list(MOVEMENTS)}, got {movement!r}", item, "movement",
+                          f"{field}.movement")
+            yield Action(ident, words, tuple(table.items()), movement)
 
     def word_groups(self, section, name, allowed):
         table = section.get(name, {})

@@ -165,6 +165,7 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
         "current": _stage_dict(catalog, stage) if stage else None,
         "origin": journey.ends.origin,
         "destination": journey.ends.destination,
+        "inferred": _inferred_texts(catalog),
         "events": [_event_dict(e, p, explain) for e in events],
         "unrecognised": [e.line.no for e in events if not e.stage],
         "tracking_numbers": numbers,
@@ -245,6 +246,14 @@ def _why(e) -> str:
     if len(e.evidence.stages) > 1:
         why += f"; could be {', '.join(e.evidence.stages)}; its neighbours make it {e.stage}"
     return why
+
+
+def _inferred_texts(catalog) -> dict | None:
+    """How the page marks a stage with basis "inferred" (stages.yaml `inferred:`)."""
+    if not catalog.inferred:
+        return None
+    label, note = catalog.inferred
+    return {"label": label.en, "note": note.en}
 
 
 def _stage_dict(catalog, stage) -> dict:

@@ -1,6 +1,6 @@
 """`jptrack`: classify pasted Japan Post tracking text from the command line (support staff).
 
-    jptrack classify [FILE|-] [--json] [--today YYYY-MM-DD] [--catalog PATH]
+    jptrack classify [FILE|-] [--json] [--explain] [--today YYYY-MM-DD] [--catalog PATH]
     jptrack batch FILE... [--csv] [--today YYYY-MM-DD] [--catalog PATH]
 
 Bad input never prints a traceback: one line on stderr and an exit code from `EXIT`.
@@ -76,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="classify one paste (a file, or - for standard input)")
     one.add_argument("file", nargs="?", default="-", help="file with the pasted text, or - (default)")
     one.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    one.add_argument("--explain", action="store_true",
+                     help="say why each line got its stage (with --json: a `why` per event)")
     many = sub.add_parser("batch", parents=[common], epilog=_EPILOG,
                           formatter_class=argparse.RawDescriptionHelpFormatter,
                           help="one row per paste, to triage a support inbox")
@@ -158,20 +160,20 @@ def _read(name: str) -> str:
     return text
 
 
-def _run(name: str, catalog, today) -> dict:
+def _run(name: str, catalog, today, explain: bool = False) -> dict:
     text = _read(name)
     try:
-        return check(text, catalog, today=today)
+        return check(text, catalog, today=today, explain=explain)
     except InputTooLong as e:
         raise _Fail("input-too-long", f"{name}: {e}") from None
 
 
 def _classify(args, catalog) -> int:
-    result = _run(args.file, catalog, args.today)
+    result = _run(args.file, catalog, args.today, explain=args.explain)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        print(report(result))
+        print(report(result, explain=args.explain))
     return EXIT["ok"]
 
 
@@ -200,16 +202,22 @@ def _batch(args, catalog) -> int:
     return EXIT["batch-partial"] if failed else EXIT["ok"]
 
 
-def report(result: dict) -> str:
-    """The readable report: current stage, verdict, tracking numbers, then every event line."""
+def report(result: dict, *, explain: bool = False) -> str:
+    """The readable report: current stage, verdict, route, tracking numbers, then every event
+    line. A stage read from the line's action and place rather than an exact wording is
+    marked with stages.yaml's `inferred.label`; with explain, each line says why."""
     out = []
     current = result["current"]
-    out.append(f"Current stage: {current['title']} ({current['id']})" if current else
+    mark = f" ({result['inferred']['label']})" if result.get("inferred") else " (inferred)"
+    probably = mark if result.get("current_basis") == "inferred" else ""
+    out.append(f"Current stage: {current['title']} ({current['id']}){probably}" if current else
                "Current stage: not recognised")
     v = result["verdict"]
     out.append(f"Verdict: {v['label']} ({v['state']})" + (f", act from {v['act_from']}" if v["act_from"] else ""))
     if v["service"]:
         out.append(f"Service: {v['service_name']}" + (" (assumed)" if v["service_assumed"] else ""))
+    if result.get("origin") or result.get("destination"):
+        out.append(f"Route: {result.get('origin') or '?'} → {result.get('destination') or '?'}")
     if v["contacts"]:
         out.append(f"Contact: {', '.join(v['contacts'])}")
     out.append(f"  {v['message']}")
@@ -219,7 +227,11 @@ def report(result: dict) -> str:
     out.append("Lines:")
     for e in result["events"]:
         stage = e["stage"] or "?? unrecognised"
-        out.append(f"  {e['line']:>4}  {e['time'] or '-':16}  {stage:28}  {e['text'][:100]}")
+        if e.get("basis") == "inferred":
+            stage += mark
+        out.append(f"  {e['line']:>4}  {e['time'] or '-':16}  {stage:39}  {e['text'][:100]}")
+        if explain and e.get("why"):
+            out.append(f"  {'':>4}  {'':16}  why: {e['why']}")
     return "\n".join(out)
 
 

@@ -42,6 +42,7 @@ _FORWARD = 0.3       # to any later stage, plus _SKIP for each journey stage pas
 _SKIP = 0.2
 _BACK = 2.0          # to an earlier stage, plus _SKIP for each journey stage gone back over
 _START = 0.05        # for the first event, per journey stage before its stage (a paste starts early)
+_STAY_AFTER_LEAVING = 0.4   # to stay at a stage when an arrival follows a departure
 
 
 @dataclass(slots=True)
@@ -179,9 +180,9 @@ def _newest_first(events: list[Event], model: Model) -> bool:
     previous = None
     for e in events:
         wording = e.structure.wording
-        if not wording or len(wording) > 1:
+        if not wording:
             continue
-        order = model.order[wording[0][0]]
+        order = min(model.order[c[0]] for c in wording)   # a wording shown at both ends: its first
         if previous is not None:
             inc += order > previous
             dec += order < previous
@@ -265,7 +266,10 @@ def find_ends(ordered: list[Event], numbers: list, model: Model) -> Ends:
     totals: dict[tuple[str, str], float] = {}
     for (country, end, _), weight in votes.items():
         totals[(country, end)] = totals.get((country, end), 0.0) + weight
-    return Ends(_best(totals, "origin"), _best(totals, "destination"))
+    origin, destination = _best(totals, "origin"), _best(totals, "destination")
+    if destination is None:   # the last country seen that is not the origin
+        destination = next((c for c in reversed(countries) if c != origin), None)
+    return Ends(origin, destination)
 
 
 # The most each kind of evidence can add to one country's votes for one end.
@@ -310,12 +314,13 @@ def _decode(events: list[Event], model: Model) -> None:
     costs = model._costs
     scores = {stage: model.start[stage] + cost for stage, cost in events[0].evidence.candidates}
     back: list[dict] = []
-    for event in events[1:]:
+    for before, event in zip(events, events[1:]):
         current, pointers = {}, {}
+        moved = _moved(before.structure.action, event.structure.action)
         for stage, own in event.evidence.candidates:
             best, best_score = None, None
             for previous, score in scores.items():
-                total = score + costs[previous][stage]
+                total = score + costs[previous][stage] + (_STAY_AFTER_LEAVING if moved and previous == stage else 0.0)
                 if best_score is None or total < best_score:
                     best, best_score = previous, total
             current[stage], pointers[stage] = best_score + own, best
@@ -326,6 +331,12 @@ def _decode(events: list[Event], model: Model) -> None:
         event.stage = stage
         event.basis = "wording" if event.evidence.sure else "inferred"
         stage = pointers.get(stage, stage)
+
+
+def _moved(before, action) -> bool:
+    """Did the item leave one place (before) and arrive at the next (action)?"""
+    return before is not None and action is not None and before.movement == "leaves" \
+        and action.movement == "arrives"
 
 
 def _way_back(ordered: list[Event], model: Model) -> None:

@@ -337,6 +337,9 @@ def _settle_dates(lines: list[Line], dayfirst, year, today) -> None:
         after[i] = last
     dated = any(line.date is not None for line in lines)
     today = today or _dt.date.today()
+    if year is None and not dated:
+        _years_of_a_yearless_history([lines[i] for i in yearless], today)
+        return
     for i in yearless:
         month, day = lines[i]._yearless
         near = [p for p in (before[i], after[i]) if p]
@@ -346,10 +349,43 @@ def _settle_dates(lines: list[Line], dayfirst, year, today) -> None:
             y = min(near, key=lambda p: abs(p[0] - i))[1]
         else:
             y = today.year
-        date = _make_date(y, month, day) or _make_date(y - 1, month, day)
-        if year is None and not dated and date and date > today + _dt.timedelta(days=1):
-            date = _make_date(y - 1, month, day) or date
-        lines[i].date = date
+        lines[i].date = _make_date(y, month, day) or _make_date(y - 1, month, day)
+
+
+def _years_of_a_yearless_history(lines: list[Line], today: _dt.date) -> None:
+    """Years for a paste whose dates all lack one (07月06日, 5/27): one history, read in the
+    direction that makes it the shortest (newest first or oldest first), its year turning
+    over where the month goes back (12/30 → 1/2), its latest date no later than tomorrow."""
+    best = None
+    for order in (lines, lines[::-1]):
+        dates = _dates_in_turn(order, today)
+        if dates and (best is None or dates[-1][1] - dates[0][1] < best[-1][1] - best[0][1]):
+            best = dates
+    for line, date in best or ():
+        line.date = date
+
+
+def _dates_in_turn(order: list[Line], today: _dt.date) -> list:
+    """(line, date) oldest first, if `order` is read as oldest first."""
+    turns, previous, offsets = 0, None, []
+    for line in order:
+        if previous is not None and line._yearless < previous:
+            turns += 1
+        previous = line._yearless
+        offsets.append(turns)
+    month, day = order[-1]._yearless
+    latest = today.year
+    if (_make_date(latest, month, day) or _dt.date(latest, month, 28)) > today + _dt.timedelta(days=1):
+        latest -= 1
+    dates = []
+    for line, offset in zip(order, offsets):
+        y = latest - turns + offset
+        m, d = line._yearless
+        date = next(filter(None, (_make_date(y - k, m, d) for k in range(4))), None)   # 2/29
+        if date is None:
+            return []
+        dates.append((line, date))
+    return dates
 
 
 def _residue(line: Line) -> str:

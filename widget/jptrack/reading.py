@@ -57,6 +57,8 @@ _COUNTRY_FIELD = re.compile(r"(?:^|[\t\[(,:]) ?([A-Z]{2}) ?(?=$|[\t\]),])")
 _EXPLANATION_WORDS = 5
 # A word shorter than this is never read as a typo of another (too many near neighbours).
 _MIN_TYPO_LENGTH = 5
+# ... and one with a wrong letter only from this length (looked/booked, sorted/ported).
+_MIN_SUBSTITUTION_LENGTH = 8
 
 
 @dataclass(slots=True)
@@ -350,13 +352,24 @@ class _Vocabulary:
         for variant in _deletions(tok):
             if variant in self.words:
                 found.add(variant)               # a letter too many
-            elif self.near.get(variant):
-                found.add(self.near[variant])    # a wrong letter, or two swapped
+            elif self.near.get(variant) and _slip(tok, self.near[variant]):
+                found.add(self.near[variant])    # two letters swapped, or a wrong one in a long word
         result = found.pop() if len(found) == 1 else None
         if len(self._seen) > 10000:
             self._seen.clear()
         self._seen[tok] = result
         return result
+
+
+def _slip(typed: str, word: str) -> bool:
+    """Two neighbouring letters swapped, or (in a long word) one letter wrong: "looked" is a
+    word of its own, not a mistyped "booked"."""
+    if len(typed) != len(word):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(typed, word)) if a != b]
+    swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == word[diff[1]] \
+        and typed[diff[1]] == word[diff[0]]
+    return swapped or (len(diff) == 1 and len(word) >= _MIN_SUBSTITUTION_LENGTH)
 
 
 def _deletions(word: str) -> set[str]:

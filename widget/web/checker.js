@@ -410,8 +410,12 @@ function resultCard(root, result, text, view) {
   card.dataset.currentStage = result.current_stage || "";
 
   if (current) {
-    card.append(el(h, { class: "jptrack__stage" }, stageLink(current.url, current.title)));
+    const heading = el(h, { class: "jptrack__stage" }, stageLink(current.url, current.title));
+    const inferred = result.current_basis === "inferred" && result.inferred;
+    if (inferred) heading.append(probably(result.inferred));
+    card.append(heading);
     if (current.summary) card.append(el("p", { class: "jptrack__summary" }, current.summary));
+    if (inferred) card.append(el("p", { class: "jptrack__inferred-note" }, result.inferred.note));
   } else {
     card.append(el(h, { class: "jptrack__stage" }, "No status recognised"));
     card.append(el("p", {}, "None of the lines matched a Japan Post status we know. Check the ",
@@ -459,13 +463,15 @@ function resultCard(root, result, text, view) {
 const SAMPLE = "Sample お届け";
 const SAMPLE_RESULT = {
   current_stage: "",
+  current_basis: "inferred",
+  inferred: { label: SAMPLE, note: SAMPLE },
   current: { url: "#", title: SAMPLE, summary: SAMPLE, meaning: SAMPLE, what_to_do: SAMPLE,
              contacts: [{ id: "sample", name: SAMPLE, how: SAMPLE }] },
   verdict: { state: "normal", label: SAMPLE, message: `“${SAMPLE}”`, last_event: "2026-01-01T00:00",
              days_since: 1, normal_days: 1, act_from: "2026-01-02", service: "sample", service_name: SAMPLE },
   tracking_numbers: [{ number: "EG000000000JP", valid: true, product: SAMPLE, message: SAMPLE }],
   events: [{ line: 1, time: "2026-01-01T00:00", text: SAMPLE, stage: "sample", matched: SAMPLE,
-             location: SAMPLE, stage_title: SAMPLE },
+             location: SAMPLE, stage_title: SAMPLE, basis: "inferred" },
            { line: 2, text: SAMPLE }],
   unrecognised: [3],
 };
@@ -539,11 +545,13 @@ function renderTimeline(result, text, sub, view) {
       // A recognised event shows its status wording and place; anything else the raw line.
       const wording = event.stage && event.matched ? event.matched : event.text || "";
       item.append(el("span", { class: "jptrack__text" }, wording));
-      if (event.stage && event.location) item.append(el("span", { class: "jptrack__place" }, ` · ${event.location}`));
+      if (event.stage && event.matched && event.location) item.append(el("span", { class: "jptrack__place" }, ` · ${event.location}`));
       const tag = el("span", { class: "jptrack__tag" });
       if (event.stage) tag.append("→ ", stageLink(`stages/${event.stage}/`, event.stage_title || event.stage));
       else tag.append("not recognised");
       item.append(" ", tag);
+      // Beside the tag, not inside it: the tag never wraps, the mark may go to the next line.
+      if (event.stage && event.basis === "inferred" && result.inferred) item.append(probably(result.inferred));
       list.append(item);
     }
     out.push(list);
@@ -592,7 +600,8 @@ async function copySummary(root, result, view = {}) {
   const lines = [];
   const current = result.current;
   if (current) {
-    lines.push(`Status: ${current.title}`, current.summary, `Details: ${new URL(current.url, SITE_ROOT).href}`);
+    const mark = result.current_basis === "inferred" && result.inferred ? ` (${result.inferred.label})` : "";
+    lines.push(`Status: ${current.title}${mark}`, current.summary, `Details: ${new URL(current.url, SITE_ROOT).href}`);
   } else {
     lines.push("Status: not recognised");
   }
@@ -629,6 +638,11 @@ function el(tag, attributes, ...children) {
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return node;
+}
+
+// stages.yaml's `inferred.label` next to a stage the classifier worked out ("probably").
+function probably(inferred) {
+  return el("span", { class: "jptrack__probably", title: inferred.note }, inferred.label);
 }
 
 function formatTime(iso) {

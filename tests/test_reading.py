@@ -1,0 +1,179 @@
+"""How a line is read (jptrack.reading), weighed (jptrack.evidence) and placed in its
+journey (jptrack.journey). Words, places and stages come from the catalog, never literals
+of the code: these tests name wordings a tracking page prints and check what is read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import ROOT
+from jptrack import journey, parse
+from jptrack.catalog import load
+from jptrack.classify import check, pipeline
+from jptrack.evidence import Ends
+
+CATALOG = load(ROOT / "stages.yaml")
+READER = pipeline(CATALOG).reader
+MODEL = pipeline(CATALOG).model
+
+
+def read(text: str):
+    return READER.read(parse.scan(text)[0])
+
+
+def stages(text: str, **kw) -> list[str | None]:
+    return [e["stage"] for e in check(text, CATALOG, today=date(2026, 12, 2), **kw)["events"]]
+
+
+# ---------------------------------------------------------------------------
+# Reading one line
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("line", "action", "role", "side", "country"), [
+    ("2022-12-29 12:00  Item Dispatched,Air  Japan,KAWASAKI HIGASHI", "departed", "exchange", None, "JP"),
+    ("2020-10-14 09:25  Arrive at sorting center in destination country", "arrived", "exchange", "destination", None),
+    ("2017-06-30 02:26  Обработка  Прибыло на территорию РФ", "imported", None, None, "RU"),
+    ("2016-11-09 14:48  발송교환국에 도착  국제우편물류센터", "arrived", "exchange", "origin", None),
+    ("2019-09-24 14:44  航空会社によって荷物が受け入れられました", "airline", None, None, None),
+    ("2017-01-13 09:25  Em distribuição  4480 - VILA DO CONDE", "out-for-delivery", None, None, None),
+    ("HK\tItem posted.\t2013-12-11T00:00:00", "accepted", None, None, "HK"),
+    ("2020-10-30 05:46  -Receive item at delivery office (Country: US)", "arrived", "office", None, "US"),
+    ("2014-07-31 Arrived the delivery office, PHILADELPHIA, PA 19104", "arrived", "office", None, "US"),
+], ids=["india-post", "aggregator", "russian-post", "korea-post", "aliexpress-ja", "ctt", "code-column",
+        "country-in-brackets", "us-postcode"])
+def test_a_line_is_read_as_action_place_side_and_country(line, action, role, side, country):
+    s = read(line)
+    assert (s.action.id if s.action else None, s.role, s.side, s.country) == (action, role, side, country)
+
+
+def test_an_exact_wording_is_kept_with_its_stage_candidates():
+    s = read("09/24/2026 06:12\tArrival at inward office of exchange\t\tCHICAGO IL\t60688\tUNITED STATES")
+    assert s.matched == "Arrival at inward office of exchange" and s.country == "US"
+    assert {c[0] for c in s.wording} == {"arrival-inward-office"}
+
+
+def test_a_japanese_wording_counts_as_a_word_of_its_own_not_inside_a_sentence():
+    assert read("2019-09-28 19:16 | 到着 | 東山郵便局").matched == "到着"
+    s = read("2019-09-28 19:16 | 出荷先の国に到着しました |")
+    assert s.matched is None and s.action.id == "imported"
+
+
+def test_a_sentence_is_about_its_last_action_a_row_about_its_status_column():
+    summary = "Your item arrived at the PHILADELPHIA, PA 19101 post office at 11:02 am on June 19, 2017 " \
+              "and is ready for pickup."
+    assert read(summary).action.id == "awaiting-collection"
+    row = "2017-01-19T00:00:00+01:00\tEn tránsito\tEl envío está en nuestra red postal y, si hay un problema, será devuelto."
+    assert read(row).action.id == "moving"
+    # A short column refines the status: customs clearance, released.
+    assert read("2017-06-30 05:21\tТаможенное оформление\tВыпущено таможней").action.id == "customs-released"
+
+
+def test_a_mistyped_word_is_read_as_the_word_it_misses():
+    s = read("2026/09/20 Arival at inwrd ofice of exchange")
+    assert s.corrected and s.matched == "Arrival at inward office of exchange"
+    s = read("2020-10-30 05:46  -Receive item at delivrey office (Country: US)")
+    assert s.role == "office" and s.action.id == "arrived"
+    # Two words of a table are never "corrected" into each other.
+    assert read("2026/09/20 Final delivery").corrected is False
+
+
+def test_an_office_code_is_believed_only_for_one_of_the_two_ends():
+    s = read("2016.11.19 09:33\t교환국 도착\tCNBJSA")
+    assert s.code_country == "CN" and s.country is None
+    side = MODEL.weigh._side
+    assert side(s, Ends("KR", "CN"))[0] == "destination"
+    # BERLIN has the shape of an office code of Belgium (BE): not believed.
+    assert side(read("2026/09/20 Arrived BERLIN"), Ends("JP", "DE")) == (None, None)
+
+
+def test_menu_text_on_a_dated_page_is_not_an_event_but_prose_without_dates_is():
+    page = "2026/09/20 20:14 引受 新宿郵便局 東京都\n荷物の発送方法\n2026/09/21 10:32 国際交換局に到着 東京国際郵便局 東京都"
+    assert [e["line"] for e in check(page, CATALOG)["events"]] == [1, 3]
+    prose = "母が郵便局で荷物を差し出して、\n二日後には東京の国際交換局から発送されて、\n一週間後に届きました。"
+    assert stages(prose) == ["posting-collection", "dispatch-outward-office", "final-delivery"]
+
+
+def test_two_statuses_on_one_line_the_later_one():
+    assert stages("2026-09-24 06:12 Arrival at inward office of exchange / Item presented to import Customs") \
+        == ["import-customs"]
+
+
+def test_dates_without_a_year_read_as_one_history():
+    lines = parse.scan("12/28 Posting/Collection\n12/30 Dispatch from outward office of exchange\n"
+                       "1/2 Arrival at inward office of exchange", today=date(2027, 1, 5))
+    assert [ln.date for ln in lines] == [date(2026, 12, 28), date(2026, 12, 30), date(2027, 1, 2)]
+    lines = parse.scan("1/2 c\n12/30 b\n12/28 a", today=date(2027, 1, 5))   # newest first
+    assert [ln.date for ln in lines] == [date(2027, 1, 2), date(2026, 12, 30), date(2026, 12, 28)]
+
+
+# ---------------------------------------------------------------------------
+# The journey: its two ends, and a stage for each line from its neighbours
+# ---------------------------------------------------------------------------
+
+def test_the_same_words_are_different_stages_at_each_end():
+    india_to_japan = ("2022-12-22 16:08 Item Booked  India, New Delhi\n"
+                      "2022-12-23 11:34 Item Received  India, DELHI INTERNATIONAL MAIL CENTRE\n"
+                      "2022-12-28 02:16 Item Received  Japan, KAWASAKI HIGASHI\n"
+                      "2022-12-29 12:00 Item Dispatched  Japan, KAWASAKI HIGASHI\n"
+                      "2022-12-30 07:18 Item Received  Japan, 3400199\n")
+    result = check(india_to_japan, CATALOG)
+    assert (result["origin"], result["destination"]) == ("IN", "JP")
+    assert [e["stage"] for e in result["events"]] == [
+        "posting-collection", "arrival-outward-office", "arrival-inward-office", "departure-inward-office",
+        "processing-delivery-office"]
+    assert {e["basis"] for e in result["events"]} == {"inferred"}
+
+
+def test_the_tracking_number_names_the_origin():
+    text = "EG725089303JP\n2026/09/24 Arrived, CHICAGO IL 60688\n2026/09/25 Departed, CHICAGO IL 60688"
+    result = check(text, CATALOG)
+    assert (result["origin"], result["destination"]) == ("JP", "US")
+    assert [e["stage"] for e in result["events"]] == ["arrival-inward-office", "departure-inward-office"]
+
+
+def test_a_line_that_could_be_several_stages_takes_the_one_its_neighbours_make_likely():
+    text = ("2026-09-20 Posting/Collection, TOKYO\n2026-09-22 Dispatch from outward office of exchange, TOKYO INT\n"
+            "2026-09-24 Arrived\n2026-09-25 Item presented to import Customs\n")
+    assert stages(text)[2] == "arrival-inward-office"
+
+
+def test_after_a_return_every_event_is_the_way_back():
+    text = ("2026-09-20 Posting/Collection, TOKYO\n2026-09-24 Arrival at inward office of exchange, LONDON, UNITED KINGDOM\n"
+            "2026-10-20 Returned to sender, LONDON, UNITED KINGDOM\n"
+            "2026-11-10 Arrival at inward office of exchange, KAWASAKIHIGASHI, KANAGAWA\n"
+            "2026-11-12 Final delivery, SHINJUKU, TOKYO\n")
+    assert stages(text)[2:] == ["returned-to-sender"] * 3
+
+
+def test_the_home_country_is_the_origin_only_when_the_paste_points_to_it():
+    japan_post = "2026/09/24 06:12 国際交換局に到着 CHICAGO IL 60688 アメリカ合衆国"
+    assert (check(japan_post, CATALOG)["origin"], check(japan_post, CATALOG)["destination"]) == ("JP", "US")
+    korea_post = "2016.11.09 12:47\t접수\t서울강남\t도착국가 : 중국(CN)\n2016.11.10 13:48\t운송사 인계\tINCHEON, KOREA"
+    assert check(korea_post, CATALOG)["origin"] != "JP"
+
+
+def test_costs_prefer_moving_forward_along_the_stages():
+    cost = MODEL.cost
+    assert cost("arrival-inward-office", "arrival-inward-office") == 0
+    assert cost("dispatch-outward-office", "arrival-inward-office") < cost("dispatch-outward-office", "final-delivery")
+    assert cost("arrival-inward-office", "posting-collection") > cost("arrival-inward-office", "final-delivery")
+
+
+def test_explain_says_why_each_line_got_its_stage():
+    result = check("2022-12-29 12:00  Item Dispatched,Air  Japan,KAWASAKI HIGASHI\n2026/09/20 Something unknown",
+                   CATALOG, explain=True)
+    first, second = result["events"]
+    assert "action “departed”" in first["why"] and "exchange" in first["why"]
+    assert second["stage"] is None and "no wording or action" in second["why"]
+    assert "why" not in check("EMC", CATALOG)["events"][0]
+
+
+def test_journey_events_in_time_order_whatever_the_page_order():
+    for text, order, newest_first in [("2026-09-22 EMC\n2026-09-20 EMA\n2026-09-21 EMB", [2, 3, 1], False),
+                                      ("2026-09-22 EMC\n2026-09-21 EMB\n2026-09-20 EMA", [3, 2, 1], True),
+                                      ("EMC\nEMB\nEMA", [3, 2, 1], True)]:
+        lines = [ln for ln in parse.scan(text) if not ln.noise]
+        planned = journey.plan([journey.Event(ln, READER.read(ln)) for ln in lines], [], MODEL)
+        assert ([e.line.no for e in planned.ordered], planned.newest_first) == (order, newest_first), text
