@@ -331,6 +331,13 @@ def _decode(events: list[Event], model: Model) -> None:
         event.stage = stage
         event.basis = "wording" if event.evidence.sure else "inferred"
         stage = pointers.get(stage, stage)
+    # An exact wording is sure of its stage only where the journey agrees: a step back to or
+    # from it (a post's wording used at another place than the catalog's) leaves it a guess.
+    for before, after in zip(events, events[1:]):
+        if costs[before.stage][after.stage] >= _BACK:
+            for event in (before, after):
+                if event.basis == "wording":
+                    event.basis = "inferred"
 
 
 def _moved(before, action) -> bool:

@@ -42,7 +42,7 @@ from .normalize import fold
 from .numbers import COUNTRIES
 from .phrases import PhraseIndex, WORD_CHARS, glued_tokens, is_cjk, tokens
 
-__all__ = ["Reader", "Structure", "reader"]
+__all__ = ["Reader", "Structure"]
 
 # ISO short names that are also everyday words or US states on tracking lines (GEORGIA).
 _NOT_COUNTRY_NAMES = frozenset({"JE", "GE", "TD"})
@@ -206,19 +206,6 @@ class Reader:
             if pattern.search(norm):
                 return code
         return None
-
-
-_readers: dict[int, Reader] = {}
-
-
-def reader(catalog) -> Reader:
-    """The catalog's reader, built on first use and kept by catalog identity."""
-    cached = _readers.get(id(catalog))
-    if cached is None or cached.catalog is not catalog:
-        if len(_readers) > 8:
-            _readers.clear()
-        cached = _readers[id(catalog)] = Reader(catalog)
-    return cached
 
 
 def _country_code(norm: str) -> str | None:
