@@ -106,6 +106,7 @@ class Weigher:
     def __init__(self, catalog):
         self.catalog = catalog
         self.stage_side = _stage_sides(catalog)
+        self.final = {s.id for s in catalog if s.terminal}
         # A national post's own country: its wordings happen there.
         self.source_country = {s.id: s.country for s in catalog.sources if s.country and s.scope == "national"}
         self.post_country = {s.id: s.country for s in catalog.sources if s.country}
@@ -165,8 +166,10 @@ class Weigher:
             if stage not in readings:
                 # The wording and the line's own action disagree (an aggregator's "Arrival at
                 # Sorting Center" at a sorting centre of the origin): both stay candidates,
-                # the wording first, and neither is sure.
-                alternatives = {s: cost + _OTHER_WORDING / 2 for s, cost in options if s != stage}
+                # the wording first, and neither is sure; an end of the journey (returned)
+                # read only from the action is a far guess, for it would settle every line after.
+                alternatives = {s: cost + _OTHER_WORDING / 2 + (_OTHER_WORDING * 1.5 if s in self.final else 0)
+                                for s, cost in options if s != stage}
                 return Evidence(((stage, 0.0), *alternatives.items()),
                                 why=f"{matched}{typo}; its action “{structure.action.id}” reads otherwise here")
         return Evidence(((stage, 0.0),), sure=not structure.corrected, why=matched + typo)
