@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalog import READING_PLACES, SIDES
+from .catalog import SIDES
 
 __all__ = ["Ends", "Evidence", "Weigher", "side_of"]
 

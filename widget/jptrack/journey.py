@@ -248,11 +248,13 @@ def find_ends(ordered: list[Event], numbers: list, model: Model) -> Ends:
     if len(set(countries)) > 1:
         vote(countries[0], "origin", "order", 0.75)
         vote(countries[-1], "destination", "order", 0.75)
-    elif countries:   # one country alone: the end its lines', else all lines' words point to
-        only = countries[0]
+    elif countries:   # one country alone: the end its lines', else all lines' words point to,
+        only = countries[0]   # else the start (a history begins where the item was posted)
         leaning = lean.get(only) or lean[None]
         if leaning:
             vote(only, "origin" if leaning > 0 else "destination", "order", 0.75)
+        else:
+            vote(only, "origin", "order", 0.4)
     # The site's home country is the origin when nothing says otherwise: when it is seen, when
     # its post's wording is (Japan Post's page), or when no country is named at all.
     home = model.catalog.reading.home
@@ -267,7 +269,7 @@ def find_ends(ordered: list[Event], numbers: list, model: Model) -> Ends:
     for (country, end, _), weight in votes.items():
         totals[(country, end)] = totals.get((country, end), 0.0) + weight
     origin, destination = _best(totals, "origin"), _best(totals, "destination")
-    if destination is None:   # the last country seen that is not the origin
+    if destination is None and origin is not None:   # the last country seen that is not the origin
         destination = next((c for c in reversed(countries) if c != origin), None)
     return Ends(origin, destination)
 
