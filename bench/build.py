@@ -72,6 +72,10 @@ def synthetic(count: int) -> str:
         stage["examples"] = [f"{e} {i}" for e in base["examples"]]
         stages.append(stage)
     data["stages"] = stages
+    # The reading lexicon names stages: its first clones stand for them.
+    first_clone = {base["id"]: f"{base['id']}-{k}" for k, base in enumerate(real)}
+    for action in data.get("reading", {}).get("actions", []):
+        action["stages"] = {where: first_clone[stage] for where, stage in action["stages"].items()}
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 

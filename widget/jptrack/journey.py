@@ -83,12 +83,18 @@ class Model:
         self.catalog = catalog
         self.weigh = Weigher(catalog)
         self.order = {s.id: s.order for s in catalog}
-        journey_orders = sorted(s.order for s in catalog.journey)
-        self._passed = lambda a, b: sum(1 for o in journey_orders if a < o < b)
+        self._journey_orders = sorted(s.order for s in catalog.journey)
         self.terminal_return = {s.id for s in catalog if s.terminal and s.kind == "exception"}
-        self._costs = {a.id: {b.id: self._cost(a, b) for b in catalog} for a in catalog}
-        first = min(journey_orders, default=0)
+        # Rows of step costs from one stage to every other, made when a paste first needs them
+        # (a catalog of a thousand stages would otherwise fill a million entries up front).
+        self._costs = _CostRows(self)
+        first = self._journey_orders[0] if self._journey_orders else 0
         self.start = {s.id: _START * self._passed(first - 1, s.order) for s in catalog}
+
+    def _passed(self, low: int, high: int) -> int:
+        """How many journey stages lie strictly between two orders."""
+        orders = self._journey_orders
+        return max(0, bisect.bisect_left(orders, high) - bisect.bisect_right(orders, low))
 
     def cost(self, a: str, b: str) -> float:
         return self._costs[a][b]
@@ -110,6 +116,20 @@ class Model:
         if not stages and structure.action is not None:
             stages = [s for _, s in structure.action.stages]
         return min((self.order[s] for s in stages), default=-1)
+
+
+class _CostRows(dict):
+    """stage id → {stage id → step cost}, each row worked out on first use."""
+
+    def __init__(self, model: Model):
+        super().__init__()
+        self.model = model
+
+    def __missing__(self, stage_id: str) -> dict:
+        catalog = self.model.catalog
+        a = catalog.stage(stage_id)
+        row = self[stage_id] = {b.id: self.model._cost(a, b) for b in catalog}
+        return row
 
 
 def plan(events: list[Event], numbers: list, model: Model) -> Journey:
