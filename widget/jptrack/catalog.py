@@ -172,7 +172,7 @@ class Source:
     scope: str
     # How its pages write numeric dates, which settles 03/04 when nothing else does.
     dates: str
-    # A national post's country (ISO 3166 code): its own wording happens there.
+    # The post's country (ISO 3166 code): a national post's own wording happens there.
     country: str | None = None
 
 

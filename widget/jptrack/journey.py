@@ -56,7 +56,6 @@ class Event:
     evidence: Evidence | None = None
     stage: str | None = None
     basis: str | None = None      # "wording" | "inferred" | None
-    why: str = ""
 
     def __post_init__(self):
         self.date, self.minutes = self.line.date, self.line.minutes

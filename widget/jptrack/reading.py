@@ -69,7 +69,6 @@ class Structure:
     matched: str | None = None      # the wording as stages.yaml writes it, or the UPU code
     code: bool = False              # matched is a bare UPU event code
     action: object = None           # catalog.Action that decides, or None
-    actions: tuple = ()             # ids of every action the line names, in order
     role: str | None = None         # exchange | airport | sorting | office
     side: str | None = None         # origin | between | destination, from words like "export"
     country: str | None = None
@@ -92,7 +91,7 @@ class Reader:
         self.catalog = catalog
         self.entries = _wording_entries(catalog)
         self.wordings = PhraseIndex((key, key) for key in self.entries)
-        self.codes = {e.code: (stage.id, e.text) for stage in catalog for e in stage.upu}
+        self.codes = {e.code: stage.id for stage in catalog for e in stage.upu}
         self.order = {stage.id: stage.order for stage in catalog}
         lexicon = catalog.reading
         self.actions = {a.id: a for a in lexicon.actions}
@@ -153,7 +152,7 @@ class Reader:
             return
         code = next((c for c in _CODE.findall(line.norm) if c in self.codes), None)
         if code:
-            s.wording = ((self.codes[code][0], None, code, "upu"),)
+            s.wording = ((self.codes[code], None, code, "upu"),)
             s.matched, s.code = code, True
 
     def _lexicon(self, s: Structure, toks, glue, columns, strict: bool) -> None:
@@ -178,7 +177,6 @@ class Reader:
                     s.country = value
         if actions:
             s.loose = all(inside)
-            s.actions = tuple(actions)
             deciding = self._status_field_actions(columns) if columns and len(set(actions)) > 1 else None
             s.action = self.actions[max(deciding or actions, key=self.rank.__getitem__)]
 
