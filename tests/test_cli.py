@@ -115,4 +115,4 @@ def test_explain_json_has_a_why_per_event(capsys):
     assert main(["classify", INDIA, "--json", "--explain"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert all(e["why"] for e in result["events"])
-    assert (result["origin"], result["destination"], result["current_basis"]) == ("IN", "JP", "inferred")
+    assert (result["origin"], result["destination"]["country"], result["current_basis"]) == ("IN", "JP", "inferred")

@@ -39,7 +39,8 @@ def test_error_classes():
 
 @pytest.mark.parametrize(("number", "product", "service"), [
     ("EG725089303JP", "EMS", "ems"), ("CN134577206JP", "Parcel post", None),
-    ("RR473124829GB", "Registered letter", "airmail"), ("LX331479647JP", "ePacket / tracked letter post", "airmail"),
+    ("RR473124829GB", "Registered letter or small packet", "small-packet"),
+    ("LX331479647JP", "ePacket / tracked letter post", "epacket-light"),
 ])
 def test_info(number, product, service):
     entry = numbers.info(number)

@@ -119,7 +119,7 @@ def test_the_same_words_are_different_stages_at_each_end():
                       "2022-12-29 12:00 Item Dispatched  Japan, KAWASAKI HIGASHI\n"
                       "2022-12-30 07:18 Item Received  Japan, 3400199\n")
     result = check(india_to_japan, CATALOG)
-    assert (result["origin"], result["destination"]) == ("IN", "JP")
+    assert (result["origin"], result["destination"]["country"]) == ("IN", "JP")
     assert [e["stage"] for e in result["events"]] == [
         "posting-collection", "arrival-outward-office", "arrival-inward-office", "departure-inward-office",
         "processing-delivery-office"]
@@ -129,7 +129,7 @@ def test_the_same_words_are_different_stages_at_each_end():
 def test_the_tracking_number_names_the_origin():
     text = "EG725089303JP\n2026/09/24 Arrived, CHICAGO IL 60688\n2026/09/25 Departed, CHICAGO IL 60688"
     result = check(text, CATALOG)
-    assert (result["origin"], result["destination"]) == ("JP", "US")
+    assert (result["origin"], result["destination"]["country"]) == ("JP", "US")
     assert [e["stage"] for e in result["events"]] == ["arrival-inward-office", "departure-inward-office"]
 
 
@@ -149,7 +149,8 @@ def test_after_a_return_every_event_is_the_way_back():
 
 def test_the_home_country_is_the_origin_only_when_the_paste_points_to_it():
     japan_post = "2026/09/24 06:12 国際交換局に到着 CHICAGO IL 60688 アメリカ合衆国"
-    assert (check(japan_post, CATALOG)["origin"], check(japan_post, CATALOG)["destination"]) == ("JP", "US")
+    result = check(japan_post, CATALOG)
+    assert (result["origin"], result["destination"]["country"]) == ("JP", "US")
     korea_post = "2016.11.09 12:47\t접수\t서울강남\t도착국가 : 중국(CN)\n2016.11.10 13:48\t운송사 인계\tINCHEON, KOREA"
     assert check(korea_post, CATALOG)["origin"] != "JP"
 

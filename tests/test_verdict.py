@@ -93,7 +93,8 @@ def test_future_date_counts_as_zero_days():
 
 @pytest.mark.parametrize(("text", "service"), [
     ("EMS", "ems"), ("SAL便で発送しました", "sal"), ("sent by surface mail", "surface"), ("船便", "surface"),
-    ("航空便", "airmail"), ("Airmail", "airmail"),
+    ("航空便", "air-parcel"), ("Airmail", "air-parcel"), ("ePacket Light", "epacket-light"),
+    ("書留小形包装物", "small-packet"),
 ])
 def test_service_words(text, service):
     assert service_hints(CATALOG, [text]) == {service}
@@ -101,14 +102,44 @@ def test_service_words(text, service):
 
 def test_service_choice():
     stage = CATALOG.stage("dispatch-outward-office")
-    ems = {"kind": "s10", "valid": True, "service": "ems", "product": "EMS"}
-    parcel = {"kind": "s10", "valid": True, "service": None, "product": "Parcel post"}
+    ems = {"kind": "s10", "valid": True, "number": "EG123456785JP", "service": "ems", "product": "EMS"}
+    parcel = {"kind": "s10", "valid": True, "number": "CP123456785JP", "service": None, "product": "Parcel post"}
     assert choose_service(CATALOG, stage, numbers=[ems], texts=["船便"]) == ("ems", False)  # number wins
     assert choose_service(CATALOG, stage, numbers=[parcel], texts=["船便"]) == ("surface", False)
     service, assumed = choose_service(CATALOG, stage, numbers=[parcel])
     assert assumed and service != "ems"
     assert stage.window(service).act_after_days == max(
-        stage.window(s.id).act_after_days for s in CATALOG.services if s.id != "ems")
+        stage.window(s.id).act_after_days for s in CATALOG.services if "C" in s.numbers)
     service, assumed = choose_service(CATALOG, stage)
     assert assumed and stage.window(service).act_after_days == max(
         stage.window(s.id).act_after_days for s in CATALOG.services)
+
+
+def test_a_service_japan_post_no_longer_offered_is_not_assumed_for_a_later_posting():
+    stage = CATALOG.stage("dispatch-outward-office")
+    parcel = {"kind": "s10", "valid": True, "number": "CP123456785JP", "service": None, "product": "Parcel post"}
+    sal = CATALOG.service("sal")
+    suspended = date.fromisoformat(next(c.date for c in sal.changes if c.state == "suspended"))
+    parcel_services = [s.id for s in CATALOG.services if "C" in s.numbers]
+    before = choose_service(CATALOG, stage, numbers=[parcel], posted=suspended - timedelta(days=1))
+    after = choose_service(CATALOG, stage, numbers=[parcel], posted=suspended)
+    assert before == (max(parcel_services, key=lambda s: stage.window(s).act_after_days), True)
+    assert after[1] and after[0] != "sal" and after[0] in parcel_services
+    # A paste that names SAL keeps it: an old item, or SAL mail from another country.
+    assert choose_service(CATALOG, stage, numbers=[parcel], texts=["SAL"], posted=suspended) == ("sal", False)
+
+
+@pytest.mark.parametrize(("service", "posted", "noted"), [
+    ("sal", date(2020, 4, 1), False), ("sal", date(2020, 4, 2), True), ("sal", date(2026, 5, 1), True),
+    ("small-packet", date(2025, 12, 31), False), ("small-packet", date(2026, 1, 1), True),
+    ("epacket-light", date(2024, 6, 1), True), ("epacket-light", date(2025, 3, 3), False),
+    ("ems", date(2026, 5, 1), False),
+])
+def test_service_notes_follow_the_dated_changes(service, posted, noted):
+    from jptrack.verdict import service_note
+
+    note = service_note(CATALOG, service, posted)
+    assert bool(note) == noted
+    if noted:
+        change = CATALOG.service(service).change_on(posted.isoformat())
+        assert note == change.note.en

@@ -25,6 +25,7 @@ from .normalize import fold
 __all__ = [
     "Action", "Catalog", "CatalogError", "Contact", "Guide", "Lexicon", "Office", "Service", "Source",
     "Stage", "Term", "Text", "UpuEvent", "Verdict", "Window", "Wording", "load", "load_json", "parse_duration",
+    "Change", "Destination", "Fact", "Post", "parse_span",
 ]
 
 KINDS = ("journey", "exception")
@@ -37,6 +38,11 @@ _LANG = re.compile(r"^[a-z]{2}$")
 _PAGE = re.compile(r"^(?:[a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.md$")
 _DURATION = re.compile(r"^(\d+)\s*(day|days|week|weeks|month|months)$")
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
+_SPAN = re.compile(r"^(\d+)(?:\s*[-–]\s*(\d+))?(?:\s*(day|days|week|weeks|month|months))?$")
+_CHECKED = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+# What a dated change did: a service or a country's acceptance, from that day on.
+CHANGE_STATES = ("offered", "limited", "suspended", "ended", "untracked")
 
 
 # ---------------------------------------------------------------------------
@@ -136,12 +142,81 @@ class Window:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A figure or text that can go stale: its value, where it was read and when that was
+    checked (YYYY-MM). value is None when no source gave it; `note` then says so."""
+    value: Any
+    source: str | None
+    checked: str
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A dated change to what Japan Post accepts (a service suspended, a country limited)."""
+    date: str     # YYYY-MM-DD, the day it took effect
+    state: str    # one of CHANGE_STATES
+    note: Text
+    source: str
+    checked: str
+
+
+@dataclass(frozen=True)
 class Service:
     id: str
     name: Text
     description: Text
     # Other ways a paste names the service ("par avion", "船便"); its id and name count too.
     aliases: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()  # first letters of its S10 numbers ("E" for EMS)
+    # The service whose silence windows it uses at a stage that gives none of its own.
+    windows_like: str | None = None
+    days: Fact | None = None       # days from posting to delivery anywhere: (fewest, most)
+    buffer: Fact | None = None     # days Japan Post says to add to its tables' figures
+    changes: tuple[Change, ...] = ()
+
+    def change_on(self, day: str) -> Change | None:
+        """The latest change in effect on day (YYYY-MM-DD), if any."""
+        return _change_on(self.changes, day)
+
+
+@dataclass(frozen=True)
+class Post:
+    """A destination's national post: where its customers track and collect their items."""
+    name: str
+    site: str
+    track: str | None      # a tracking-page URL with {number}, when the post offers one
+    source: str
+    checked: str
+
+    def tracking_url(self, number: str | None = None) -> str:
+        return self.track.replace("{number}", number) if self.track and number else self.site
+
+
+@dataclass(frozen=True)
+class Destination:
+    """What differs by destination country: its post, hold period, duty, days from Japan."""
+    code: str                 # ISO 3166 code; the page is destinations/<code in lower case>/
+    name: Text
+    post: Post
+    hold: Fact                # days the post keeps an item for collection (value: int or None)
+    duty: Fact                # how duty and tax are collected (value: Text)
+    days: tuple[tuple[str, Fact], ...]   # service id -> Japan Post's standard days (fewest, most)
+    acceptance: tuple[Change, ...] = ()
+
+    def days_for(self, service: str) -> Fact | None:
+        return dict(self.days).get(service)
+
+    def change_on(self, day: str) -> Change | None:
+        return _change_on(self.acceptance, day)
+
+
+def _change_on(changes, day: str) -> Change | None:
+    current = None
+    for change in changes:     # sorted by date when validated
+        if change.date <= day:
+            current = change
+    return current
 
 
 @dataclass(frozen=True)
@@ -161,6 +236,9 @@ class Contact:
     id: str
     name: Text
     how: Text
+    # True for "your local post": the checker names the destination's post instead once it
+    # knows the country ("Canada Post"), with its tracking link.
+    destination_post: bool = False
 
 
 @dataclass(frozen=True)
@@ -287,6 +365,8 @@ class Stage:
     examples: tuple[str, ...]
     terminal: bool = False
     guides: tuple[Guide, ...] = ()
+    # Destination facts the checker adds at this stage: hold (collect-by date), duty.
+    destination_notes: tuple[str, ...] = ()
 
     def window(self, service: str) -> Window | None:
         return self._windows.get(service)
@@ -309,6 +389,7 @@ class Catalog:
     # How a stage read from a line's action and place (basis "inferred") is marked: a short
     # label next to it ("probably") and a sentence that says what that means.
     inferred: tuple[Text, Text] | None = None
+    destinations: tuple[Destination, ...] = ()
     _by_id: Mapping[str, Stage] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -325,6 +406,10 @@ class Catalog:
 
     def service(self, service_id: str) -> Service:
         return next(s for s in self.services if s.id == service_id)
+
+    def destination(self, code: str | None) -> Destination | None:
+        """The destination entry for an ISO country code, or None if the catalog has none."""
+        return next((d for d in self.destinations if d.code == code), None)
 
     def verdict(self, state: str) -> Verdict:
         return next(v for v in self.verdicts if v.id == state)
@@ -349,12 +434,12 @@ class Catalog:
         return {
             "version": 1,
             "languages": list(self.languages),
-            "services": {s.id: {"name": text(s.name), "description": text(s.description),
-                                **({"aliases": list(s.aliases)} if s.aliases else {})}
-                         for s in self.services},
+            "services": {s.id: _service_to_dict(s, text) for s in self.services},
             "sources": {s.id: {"name": s.name, "scope": s.scope, "dates": s.dates,
                                **({"country": s.country} if s.country else {})} for s in self.sources},
-            "contacts": {c.id: {"name": text(c.name), "how": text(c.how)} for c in self.contacts},
+            "contacts": {c.id: {"name": text(c.name), "how": text(c.how),
+                                **({"destination_post": True} if c.destination_post else {})}
+                         for c in self.contacts},
             "stages": [_stage_to_dict(s, text) for s in self.stages],
             "verdicts": {v.id: {"label": text(v.label), "messages": {case: text(t) for case, t in v.messages}}
                          for v in self.verdicts},
@@ -362,11 +447,54 @@ class Catalog:
             **({"inferred": {"label": text(self.inferred[0]), "note": text(self.inferred[1])}}
                if self.inferred else {}),
             **({"reading": self.reading.to_dict()} if self.reading != Lexicon() else {}),
+            **({"destinations": {d.code: _destination_to_dict(d, text) for d in self.destinations}}
+               if self.destinations else {}),
         }
 
     def to_json(self) -> str:
         """Compact JSON for the browser."""
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def _fact_to_dict(fact: Fact, name: str, text) -> dict[str, Any]:
+    value = fact.value
+    if isinstance(value, tuple):
+        value = f"{value[0]}-{value[1]} days" if value[0] != value[1] else f"{value[0]} days"
+    elif isinstance(value, Text):
+        value = text(value)
+    return {name: value, **({"source": fact.source} if fact.source else {}), "checked": fact.checked,
+            **({"note": text(fact.note)} if fact.note else {})}
+
+
+def _change_to_dict(c: Change, text) -> dict[str, Any]:
+    return {"date": c.date, "state": c.state, "note": text(c.note), "source": c.source, "checked": c.checked}
+
+
+def _service_to_dict(s: Service, text) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": text(s.name), "description": text(s.description)}
+    if s.aliases:
+        data["aliases"] = list(s.aliases)
+    if s.numbers:
+        data["numbers"] = list(s.numbers)
+    if s.windows_like:
+        data["windows_like"] = s.windows_like
+    for name in ("days", "buffer"):
+        if getattr(s, name):
+            data[name] = _fact_to_dict(getattr(s, name), "days", text)
+    if s.changes:
+        data["changes"] = [_change_to_dict(c, text) for c in s.changes]
+    return data
+
+
+def _destination_to_dict(d: Destination, text) -> dict[str, Any]:
+    post = {"name": d.post.name, "site": d.post.site, **({"track": d.post.track} if d.post.track else {}),
+            "source": d.post.source, "checked": d.post.checked}
+    data = {"name": text(d.name), "post": post, "hold": _fact_to_dict(d.hold, "days", text),
+            "duty": _fact_to_dict(d.duty, "text", text),
+            "days": {service: _fact_to_dict(f, "days", text) for service, f in d.days}}
+    if d.acceptance:
+        data["acceptance"] = [_change_to_dict(c, text) for c in d.acceptance]
+    return data
 
 
 def _stage_to_dict(s: Stage, text) -> dict[str, Any]:
@@ -381,6 +509,8 @@ def _stage_to_dict(s: Stage, text) -> dict[str, Any]:
     }
     if s.terminal:
         data["terminal"] = True
+    if s.destination_notes:
+        data["destination_notes"] = list(s.destination_notes)
     if s.guides:
         data["guides"] = [{"page": g.page, "text": text(g.text)} for g in s.guides]
     if s.silence:
@@ -398,6 +528,25 @@ def parse_duration(value: str) -> int:
     if not match:
         raise ValueError(f"expected a duration like '3 days', '2 weeks' or '1 month', got {value!r}")
     return int(match.group(1)) * _UNIT_DAYS[match.group(2).rstrip("s")]
+
+
+def parse_span(value: Any) -> tuple[int, int]:
+    """'5-21' or '5–21 days', '3', '1-2 months', '3 weeks' → (fewest, most) days.
+
+    >>> parse_span("1-2 months"), parse_span(4), parse_span("5–21 days")
+    ((30, 60), (4, 4), (5, 21))
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value, value
+    match = _SPAN.match(value.strip()) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f"expected days like '4', '2-3', '5-21 days', '3 weeks' or '1-2 months', got {value!r}")
+    unit = _UNIT_DAYS[(match.group(3) or "day").rstrip("s")]
+    low = int(match.group(1))
+    high = int(match.group(2) or low)
+    if high < low:
+        raise ValueError(f"the range {value!r} runs backwards")
+    return low * unit, high * unit
 
 
 # ---------------------------------------------------------------------------
@@ -501,7 +650,7 @@ def _line_of(container: Any, key: Any = None) -> int | None:
 
 _TOP_FIELDS = {"version": True, "languages": True, "services": True, "sources": True,
                "contacts": True, "verdicts": True, "assumed_service": True, "stages": True,
-               "reading": False, "inferred": True}
+               "reading": False, "inferred": True, "destinations": False}
 # Where a reading action happens (`reading.actions[].stages`), from the item's posting to its
 # delivery: the origin country's post and sorting centres, its office of exchange and airport,
 # a third country, then the destination country's airport, office of exchange, sorting
@@ -533,7 +682,9 @@ _STAGE_FIELDS = {
     "id": True, "order": True, "kind": True, "title": True, "summary": True, "wordings": True,
     "upu": False, "meaning": True, "what_to_do": True, "contacts": True, "silence": False,
     "next": False, "support_reply": True, "examples": True, "terminal": False, "guides": False,
+    "destination_notes": False,
 }
+DESTINATION_NOTES = ("hold", "duty")
 _WORDING_FIELDS = {"text": True, "lang": True, "source": True, "where": False}
 
 
@@ -621,8 +772,8 @@ class _Validator:
             self.fail("'en' must be one of the languages", data, "languages", "languages")
 
         services = tuple(self.services(data, languages))
-        contacts = tuple(Contact(ident, *texts)
-                         for ident, _, texts in self.named_table(data, "contacts", languages, ("name", "how")))
+        destinations = tuple(self.destinations(data, languages, services)) if "destinations" in data else ()
+        contacts = tuple(self.contacts(data, languages))
         verdicts = tuple(self.verdicts(data, languages))
         assumed_service = self.template(data["assumed_service"], data, "assumed_service", "assumed_service",
                                         languages, ("service",))
@@ -637,7 +788,17 @@ class _Validator:
         inferred = tuple(self.text(entry[name], entry, name, f"inferred.{name}", languages)
                          for name in ("label", "note"))
         return Catalog(languages, services, sources, contacts,
-                       tuple(sorted(stages, key=lambda s: s.order)), verdicts, assumed_service, reading, inferred)
+                       tuple(sorted(stages, key=lambda s: s.order)), verdicts, assumed_service, reading, inferred,
+                       destinations)
+
+    def contacts(self, data, languages):
+        for ident, entry, texts in self.named_table(data, "contacts", languages, ("name", "how"),
+                                                    ("destination_post",)):
+            flag = entry.get("destination_post", False)
+            if not isinstance(flag, bool):
+                self.fail(f"expected true or false, got {flag!r}", entry, "destination_post",
+                          f"contacts.{ident}.destination_post")
+            yield Contact(ident, *texts, flag)
 
     def verdicts(self, data, languages):
         table = data["verdicts"]
@@ -692,8 +853,9 @@ class _Validator:
 
     def services(self, data, languages):
         named: dict[str, str] = {}   # folded name -> the service that uses it
-        for ident, entry, (name, description) in self.named_table(data, "services", languages,
-                                                                  ("name", "description"), ("aliases",)):
+        for ident, entry, (name, description) in self.named_table(
+                data, "services", languages, ("name", "description"),
+                ("aliases", "numbers", "windows_like", "days", "buffer", "changes")):
             field = f"services.{ident}"
             raw = self.list_of(entry.get("aliases", []), entry, "aliases", f"{field}.aliases", allow_empty=True)
             aliases = [self.string(a, raw, i, f"{field}.aliases") for i, a in enumerate(raw)]
@@ -704,7 +866,131 @@ class _Validator:
                 if other != ident:
                     self.fail(f"'{alias}' already names service '{other}': a paste that says it "
                               f"could not tell the two apart", container, key, where)
-            yield Service(ident, name, description, tuple(aliases))
+            like = entry.get("windows_like")
+            if like is not None and (like == ident or like not in data["services"]):
+                self.fail(f"expected another service's id, got {like!r}; services: {list(data['services'])}",
+                          entry, "windows_like", f"{field}.windows_like")
+            if like is not None and isinstance(data["services"][like], dict) \
+                    and "windows_like" in data["services"][like]:
+                self.fail(f"service '{like}' itself borrows its windows; name one with windows of its own",
+                          entry, "windows_like", f"{field}.windows_like")
+            letters = self.list_of(entry.get("numbers", []), entry, "numbers", f"{field}.numbers", allow_empty=True)
+            for i, letter in enumerate(letters):
+                if not isinstance(letter, str) or not re.fullmatch(r"[A-Z]", letter):
+                    self.fail(f"expected the capital letter its tracking numbers start with, got {letter!r}",
+                              letters, i, f"{field}.numbers")
+            yield Service(ident, name, description, tuple(aliases), tuple(letters), like,
+                          self.fact(entry, "days", field, languages, "span") if "days" in entry else None,
+                          self.fact(entry, "buffer", field, languages, "duration") if "buffer" in entry else None,
+                          self.changes(entry, "changes", field, languages))
+
+    # -- facts that go stale: each with its source and the month it was checked ------------
+
+    def checked(self, value: Any, container: Any, key: Any, field: str) -> str:
+        if not isinstance(value, str) or not _CHECKED.match(value):
+            self.fail(f"expected the month the fact was checked, like '2026-12', got {value!r}",
+                      container, key, field)
+        return value
+
+    def day(self, value: Any, container: Any, key: Any, field: str) -> str:
+        import datetime as _dt
+
+        if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+            return value.isoformat()
+        if not isinstance(value, str) or not _DATE.match(value):
+            self.fail(f"expected a date like 2025-08-27, got {value!r}", container, key, field)
+        try:
+            _dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"no such day: {value!r}", container, key, field)
+        return value
+
+    def fact(self, parent, name, owner, languages, kind) -> Fact:
+        """A fact {<value field>: …, source, checked, note?}. kind: span | duration | count | text.
+        A value needs its source; an unknown value (null) needs a note saying what is missing."""
+        field = f"{owner}.{name}"
+        value_field = "text" if kind == "text" else "days"
+        entry = self.mapping(parent[name], parent, name, field,
+                             {value_field: True, "source": False, "checked": True, "note": False})
+        raw = entry[value_field]
+        where = f"{field}.{value_field}"
+        note = self.text(entry["note"], entry, "note", f"{field}.note", languages) if "note" in entry else None
+        if raw is None:
+            if note is None:
+                self.fail("a fact without a value needs a 'note' saying what could not be verified",
+                          parent, name, field)
+            value = None
+        elif kind == "text":
+            value = self.text(raw, entry, value_field, where, languages)
+        elif kind == "count":
+            if not isinstance(raw, int) or isinstance(raw, bool) or raw <= 0:
+                self.fail(f"expected a whole number of days, got {_kind(raw)}", entry, value_field, where)
+            value = raw
+        elif kind == "duration" and isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
+            value = raw     # the JSON copy writes a duration in days
+        else:
+            try:
+                value = parse_duration(raw) if kind == "duration" else parse_span(raw)
+            except ValueError as e:
+                self.fail(str(e), entry, value_field, where)
+        source = self.string(entry["source"], entry, "source", f"{field}.source") if "source" in entry else None
+        if value is not None and source is None:
+            self.fail("missing required field 'source' (where this figure was read)", parent, name, f"{field}.source")
+        return Fact(value, source, self.checked(entry["checked"], entry, "checked", f"{field}.checked"), note)
+
+    def changes(self, parent, name, owner, languages) -> tuple[Change, ...]:
+        items = self.list_of(parent.get(name, []), parent, name, f"{owner}.{name}", allow_empty=True)
+        changes = []
+        for i, item in enumerate(items):
+            where = f"{owner}.{name}[{i}]"
+            item = self.mapping(item, items, i, where,
+                                {"date": True, "state": True, "note": True, "source": True, "checked": True})
+            if item["state"] not in CHANGE_STATES:
+                self.fail(f"expected one of {list(CHANGE_STATES)}, got {item['state']!r}", item, "state",
+                          f"{where}.state")
+            change = Change(self.day(item["date"], item, "date", f"{where}.date"), item["state"],
+                            self.text(item["note"], item, "note", f"{where}.note", languages),
+                            self.string(item["source"], item, "source", f"{where}.source"),
+                            self.checked(item["checked"], item, "checked", f"{where}.checked"))
+            if changes and change.date < changes[-1].date:
+                self.fail(f"changes must be in date order: {change.date} comes after {changes[-1].date}",
+                          item, "date", f"{where}.date")
+            changes.append(change)
+        return tuple(changes)
+
+    def destinations(self, data, languages, services):
+        table = data["destinations"]
+        if not isinstance(table, dict) or not table:
+            self.fail("expected a mapping of destinations by ISO country code", data, "destinations", "destinations")
+        service_ids = [s.id for s in services]
+        for code, entry in table.items():
+            code = self.country(code, table, code, "destinations")
+            field = f"destinations.{code}"
+            entry = self.mapping(entry, table, code, field, {"name": True, "post": True, "hold": True,
+                                                             "duty": True, "days": True, "acceptance": False})
+            raw_post = self.mapping(entry["post"], entry, "post", f"{field}.post",
+                                    {"name": True, "site": True, "track": False, "source": True, "checked": True})
+            urls = {}
+            for name in ("site", "track"):
+                if name in raw_post:
+                    url = self.string(raw_post[name], raw_post, name, f"{field}.post.{name}")
+                    if not url.startswith("https://"):
+                        self.fail(f"expected an https:// address, got {url!r}", raw_post, name, f"{field}.post.{name}")
+                    urls[name] = url
+            if "track" in urls and "{number}" not in urls["track"]:
+                self.fail("expected the tracking address with {number} where the tracking number goes",
+                          raw_post, "track", f"{field}.post.track")
+            post = Post(self.string(raw_post["name"], raw_post, "name", f"{field}.post.name"), urls["site"],
+                        urls.get("track"), self.string(raw_post["source"], raw_post, "source", f"{field}.post.source"),
+                        self.checked(raw_post["checked"], raw_post, "checked", f"{field}.post.checked"))
+            days_table = self.mapping(entry["days"], entry, "days", f"{field}.days",
+                                      dict.fromkeys(service_ids, False))
+            days = tuple((service, self.fact(days_table, service, f"{field}.days", languages, "span"))
+                         for service in service_ids if service in days_table)
+            yield Destination(code, self.text(entry["name"], entry, "name", f"{field}.name", languages), post,
+                              self.fact(entry, "hold", field, languages, "count"),
+                              self.fact(entry, "duty", field, languages, "text"), days,
+                              self.changes(entry, "acceptance", field, languages))
 
     def sources(self, data):
         table = data["sources"]
@@ -886,6 +1172,8 @@ class _Validator:
             examples=tuple(self.plain_list(raw, "examples")),
             terminal=terminal,
             guides=tuple(self.guides(raw, languages)),
+            destination_notes=tuple(self.references(raw, "destination_notes", DESTINATION_NOTES))
+            if "destination_notes" in raw else (),
         )
 
     def guides(self, raw, languages):
@@ -948,11 +1236,14 @@ class _Validator:
                           raw, "silence", "silence")
             return
         service_ids = [s.id for s in services]
+        own = [s.id for s in services if not s.windows_like]    # the others may borrow
         table = self.mapping(raw.get("silence"), raw, "silence", "silence",
-                             dict.fromkeys(service_ids, True)) if "silence" in raw else None
+                             {s: s in own for s in service_ids}) if "silence" in raw else None
         if table is None:
-            self.fail(f"missing required field 'silence' (windows for {service_ids})", raw, None, "silence")
-        for service in service_ids:
+            self.fail(f"missing required field 'silence' (windows for {own})", raw, None, "silence")
+        borrowed = {s.id: s.windows_like for s in services if s.windows_like}
+        for service_id in service_ids:
+            service = service_id if service_id in table else borrowed[service_id]
             window = self.mapping(table[service], table, service, f"silence.{service}",
                                   {"normal": True, "act_after": True})
             days = {}
@@ -964,7 +1255,7 @@ class _Validator:
             if days["act_after"] < days["normal"]:
                 self.fail(f"act_after ({window['act_after']}) is shorter than normal ({window['normal']})",
                           window, "act_after", f"silence.{service}.act_after")
-            yield service, Window(window["normal"].strip(), window["act_after"].strip())
+            yield service_id, Window(window["normal"].strip(), window["act_after"].strip())
 
     def cross_check(self, stages: list[Stage], raw_stages: list) -> None:
         """Checks that span stages: unique ids, known `next`, each wording and code in one stage."""

@@ -26,8 +26,10 @@ date) but says nothing the reading knows is reported as unrecognised, never gues
 ...           today=date(2026, 9, 25))
 >>> [e['stage'] for e in r['events']]
 ['posting-collection', 'arrival-outward-office', 'dispatch-outward-office', 'arrival-inward-office']
->>> r['current_stage'], r['verdict']['state'], r['origin'], r['destination']
+>>> r['current_stage'], r['verdict']['state'], r['origin'], r['destination']['country']
 ('arrival-inward-office', 'normal', 'JP', 'US')
+>>> r['destination']['post'], r['service']['assumed']
+('USPS', True)
 >>> check('EMC', catalog)['current_stage']
 'dispatch-outward-office'
 >>> r = check('''2022-12-23 11:34  Item Received  India, DELHI INTERNATIONAL MAIL CENTRE
@@ -35,7 +37,7 @@ date) but says nothing the reading knows is reported as unrecognised, never gues
 ... 2022-12-29 12:00  Item Dispatched  Japan, KAWASAKI HIGASHI''', catalog)
 >>> [(e['stage'], e['basis']) for e in r['events']]
 [('arrival-outward-office', 'inferred'), ('arrival-inward-office', 'inferred'), ('departure-inward-office', 'inferred')]
->>> r['origin'], r['destination']
+>>> r['origin'], r['destination']['country']
 ('IN', 'JP')
 >>> check('2026/09/20 Something nobody has ever written', catalog)['unrecognised']
 [1]
@@ -62,7 +64,7 @@ from . import journey as _journey
 from . import numbers as _numbers
 from . import parse as _parse
 from . import reading as _reading
-from .verdict import choose_service, verdict
+from . import verdict as _verdict
 
 __all__ = ["check", "InvalidInput", "InputTooLong", "MAX_INPUT_CHARS", "pipeline"]
 
@@ -119,16 +121,20 @@ def _cyclic_gc_paused():
 
 
 def check(text, catalog, *, today: date | None = None, max_chars: int | None = MAX_INPUT_CHARS,
-          explain: bool = False) -> dict:
+          explain: bool = False, destination: str | None = None) -> dict:
     """Classify a paste; returns the contract's plain, JSON-serialisable dict.
 
     explain: each event also says why it got its stage (`why`), for `jptrack classify --explain`.
+    destination: the ISO code of the country the item goes to, as the customer said it; used
+    when the paste itself does not show where the item goes.
     """
     with _cyclic_gc_paused():
-        return _check(text, catalog, today=today, max_chars=max_chars, explain=explain)
+        return _check(text, catalog, today=today, max_chars=max_chars, explain=explain,
+                      destination=destination)
 
 
-def _check(text, catalog, *, today: date | None, max_chars: int | None, explain: bool) -> dict:
+def _check(text, catalog, *, today: date | None, max_chars: int | None, explain: bool,
+           destination: str | None = None) -> dict:
     if text is None:
         text = ""
     if isinstance(text, (bytes, bytearray)):
@@ -154,24 +160,103 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
 
     current = journey.current
     stage = catalog.stage(current.stage) if current else None
-    service, assumed = choose_service(catalog, stage, numbers=numbers, texts=[normalized] if stage else ())
+    posted = _posting_date(journey.ordered)
+    origin = journey.ends.origin or _number_country(numbers)
+    service, assumed = _verdict.choose_service(catalog, stage, numbers=numbers, posted=posted,
+                                               texts=[normalized] if stage or numbers else ())
     last = current.date if current else None
     if current and last is None:
         last = _placed_date(current, journey.ordered)
+    country, chosen = journey.ends.destination, False
+    if country is None and isinstance(destination, str) and destination.upper() != origin:
+        country, chosen = destination.upper(), True
+    place = catalog.destination(country)
+    post = _post_contact(place, numbers)
     return {
         "current_stage": stage.id if stage else None,
         "current_basis": current.basis if current else None,
         "current_event": current.line.no if current else None,
-        "current": _stage_dict(catalog, stage) if stage else None,
-        "origin": journey.ends.origin,
-        "destination": journey.ends.destination,
+        "current": _stage_dict(catalog, stage, post) if stage else None,
+        "origin": origin,
+        "destination": _destination_dict(catalog, country, chosen, post),
         "inferred": _inferred_texts(catalog),
         "events": [_event_dict(e, p, explain) for e in events],
         "unrecognised": [e.line.no for e in events if not e.stage],
         "tracking_numbers": numbers,
-        "verdict": verdict(catalog, stage, last, service=service, service_assumed=assumed, today=today),
+        "verdict": _verdict.verdict(catalog, stage, last, service=service, service_assumed=assumed,
+                                    today=today, post=post["name"] if post else None),
+        "service": _service_dict(catalog, service, assumed, posted if origin in (None, "JP") else None),
+        "expected": _verdict.expected(catalog, place, service, posted) if origin in (None, "JP") else None,
+        "destination_notes": _destination_notes(catalog, stage, place, last, posted, origin),
+        "tracking_links": _tracking_links(catalog, numbers, place),
         "input": {"lines": len(text.splitlines()), "chars": len(text)},
     }
+
+
+def _posting_date(ordered) -> date | None:
+    """The day the item was posted: its first dated event (the paste may start later)."""
+    return next((e.date for e in ordered if e.date), None)
+
+
+def _number_country(numbers) -> str | None:
+    """The country a valid S10 number says the item was posted in (…JP: Japan)."""
+    return next((n["country"] for n in numbers if n.get("valid") and n.get("kind") == "s10"), None)
+
+
+def _post_contact(place, numbers) -> dict | None:
+    """The destination's post as a contact: its name and the link that tracks this item."""
+    if place is None:
+        return None
+    number = next((n["number"] for n in numbers if n.get("valid") and n.get("kind") == "s10"), None)
+    return {"name": place.post.name, "url": place.post.tracking_url(number), "site": place.post.site}
+
+
+def _destination_dict(catalog, country, chosen, post) -> dict | None:
+    if country is None:
+        return None
+    place = catalog.destination(country)
+    return {"country": country, "name": place.name.en if place else _numbers.COUNTRIES.get(country, country),
+            "post": post["name"] if post else None, "tracking_url": post["url"] if post else None,
+            "page": f"destinations/{country.lower()}/" if place else None,
+            "source": "chosen" if chosen else "paste"}
+
+
+def _service_dict(catalog, service, assumed, posted) -> dict | None:
+    if not service:
+        return None
+    return {"id": service, "name": catalog.service(service).name.en, "assumed": bool(assumed),
+            "note": _verdict.service_note(catalog, service, posted)}
+
+
+def _destination_notes(catalog, stage, place, last, posted, origin) -> dict:
+    """What the destination adds at this stage: the collect-by date, the duty note, and what
+    Japan Post accepted for that country on the posting date."""
+    notes: dict = {}
+    if place is None:
+        return notes
+    if stage is not None and "hold" in stage.destination_notes:
+        notes["collect_by"] = _verdict.collect_by(place, last)
+    if stage is not None and "duty" in stage.destination_notes:
+        duty = place.duty
+        notes["duty"] = {"text": duty.value.en, "source": duty.source, "checked": duty.checked}
+    change = place.change_on(posted.isoformat()) if posted and origin in (None, "JP") else None
+    if change and change.state != "offered":
+        notes["acceptance"] = {"since": change.date, "state": change.state, "text": change.note.en,
+                               "source": change.source, "checked": change.checked}
+    return notes
+
+
+def _tracking_links(catalog, numbers, place) -> list[dict]:
+    """Links that open the posts' own tracking for the paste's number: the posting country's
+    post (Japan Post for …JP) and the destination's. Plain links the customer may follow."""
+    number = next((n for n in numbers if n.get("valid") and n.get("kind") == "s10"), None)
+    if number is None:
+        return []
+    links = []
+    for where in (catalog.destination(number["country"]), place):
+        if where is not None and where.post.track and all(l["post"] != where.post.name for l in links):
+            links.append({"post": where.post.name, "url": where.post.tracking_url(number["number"])})
+    return links
 
 
 def _events(lines, structures) -> tuple[list, list]:
@@ -248,6 +333,13 @@ def _why(e) -> str:
     return why
 
 
+def _contact_dict(contact, post) -> dict:
+    entry = {"id": contact.id, "name": contact.name.en, "how": contact.how.en}
+    if contact.destination_post and post:
+        entry.update(name=post["name"], url=post["url"])
+    return entry
+
+
 def _inferred_texts(catalog) -> dict | None:
     """How the page marks a stage with basis "inferred" (stages.yaml `inferred:`)."""
     if not catalog.inferred:
@@ -256,12 +348,11 @@ def _inferred_texts(catalog) -> dict | None:
     return {"label": label.en, "note": note.en}
 
 
-def _stage_dict(catalog, stage) -> dict:
+def _stage_dict(catalog, stage, post=None) -> dict:
     return {
         "id": stage.id, "title": stage.title.en, "summary": stage.summary.en,
         "meaning": stage.meaning.en, "what_to_do": stage.what_to_do.en, "url": f"stages/{stage.id}/",
-        "contacts": [{"id": c, "name": catalog.contact(c).name.en, "how": catalog.contact(c).how.en}
-                     for c in stage.contacts],
+        "contacts": [_contact_dict(catalog.contact(c), post) for c in stage.contacts],
         "kind": stage.kind, "terminal": stage.terminal,
         "guides": [{"url": g.url, "text": g.text.en} for g in stage.guides],
     }

@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="judge silences as of this date (default: today)")
     common.add_argument("--catalog", type=Path, metavar="PATH",
                         help="stages.yaml to use (default: the repo's)")
+    common.add_argument("--to", type=_country, metavar="CC",
+                        help="where the item goes (ISO code like CA), when the paste does not say")
     parser = argparse.ArgumentParser(
         prog="jptrack", description="Classify pasted Japan Post international tracking text.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -84,6 +86,15 @@ def _parser() -> argparse.ArgumentParser:
     many.add_argument("files", nargs="+", help="files with pasted text")
     many.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     return parser
+
+
+def _country(value: str) -> str:
+    from .numbers import COUNTRIES
+
+    code = value.strip().upper()
+    if code not in COUNTRIES:
+        raise argparse.ArgumentTypeError(f"expected a two-letter country code like CA or US, got {value!r}")
+    return code
 
 
 def _iso_date(value: str) -> date:
@@ -160,16 +171,16 @@ def _read(name: str) -> str:
     return text
 
 
-def _run(name: str, catalog, today, explain: bool = False) -> dict:
+def _run(name: str, catalog, today, explain: bool = False, to: str | None = None) -> dict:
     text = _read(name)
     try:
-        return check(text, catalog, today=today, explain=explain)
+        return check(text, catalog, today=today, explain=explain, destination=to)
     except InputTooLong as e:
         raise _Fail("input-too-long", f"{name}: {e}") from None
 
 
 def _classify(args, catalog) -> int:
-    result = _run(args.file, catalog, args.today, explain=args.explain)
+    result = _run(args.file, catalog, args.today, explain=args.explain, to=args.to)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -181,7 +192,7 @@ def _batch(args, catalog) -> int:
     rows, failed = [], False
     for name in args.files:
         try:
-            result = _run(name, catalog, args.today)
+            result = _run(name, catalog, args.today, to=args.to)
         except _Fail as e:
             _error(str(e))
             failed = True
@@ -202,6 +213,21 @@ def _batch(args, catalog) -> int:
     return EXIT["batch-partial"] if failed else EXIT["ok"]
 
 
+def _destination_lines(notes: dict, destination) -> list[str]:
+    out = []
+    post = destination["post"] if destination and destination.get("post") else "The post"
+    hold = notes.get("collect_by")
+    if hold and hold.get("date"):
+        out.append(f"Collect by: {hold['date']} ({post} keeps it {hold['days']} days; checked {hold['checked']})")
+    elif hold:
+        out.append(f"Collect by: unknown. {hold.get('note') or ''}".rstrip())
+    if notes.get("duty"):
+        out.append(f"Customs: {notes['duty']['text']} (checked {notes['duty']['checked']})")
+    if notes.get("acceptance"):
+        out.append(f"Japan Post: {notes['acceptance']['text']} (checked {notes['acceptance']['checked']})")
+    return out
+
+
 def report(result: dict, *, explain: bool = False) -> str:
     """The readable report: current stage, verdict, route, tracking numbers, then every event
     line. A stage read from the line's action and place rather than an exact wording is
@@ -214,13 +240,28 @@ def report(result: dict, *, explain: bool = False) -> str:
                "Current stage: not recognised")
     v = result["verdict"]
     out.append(f"Verdict: {v['label']} ({v['state']})" + (f", act from {v['act_from']}" if v["act_from"] else ""))
-    if v["service"]:
-        out.append(f"Service: {v['service_name']}" + (" (assumed)" if v["service_assumed"] else ""))
-    if result.get("origin") or result.get("destination"):
-        out.append(f"Route: {result.get('origin') or '?'} → {result.get('destination') or '?'}")
+    service = result.get("service")
+    if service:
+        out.append(f"Service: {service['name']}" + (" (assumed)" if service["assumed"] else ""))
+        if service.get("note"):
+            out.append(f"  {service['note']}")
+    destination = result.get("destination")
+    if result.get("origin") or destination:
+        to = f"{destination['country']} ({destination['name']})" if destination else "?"
+        out.append(f"Route: {result.get('origin') or '?'} → {to}")
+    if destination and destination.get("post"):
+        out.append(f"Destination post: {destination['post']}  {destination['tracking_url']}")
+    expected = result.get("expected")
+    if expected:
+        out.append(f"Expected: usually delivered {expected['days'][0]}–{expected['days'][1]} days after posting: "
+                   f"between {expected['from']} and {expected['to']} (checked {expected['checked']})")
     if v["contacts"]:
         out.append(f"Contact: {', '.join(v['contacts'])}")
     out.append(f"  {v['message']}")
+    for line in _destination_lines(result.get("destination_notes") or {}, destination):
+        out.append(line)
+    for link in result.get("tracking_links") or []:
+        out.append(f"Track at {link['post']}: {link['url']}")
     out.append("Tracking numbers:" if result["tracking_numbers"] else "Tracking numbers: none found")
     for n in result["tracking_numbers"]:
         out.append(f"  {n['number']}  {'valid' if n['valid'] else 'INVALID'}  {n['message']}")

@@ -196,7 +196,7 @@ def info(number: str) -> dict:
         entry["valid"] = True
         where = COUNTRIES[country]
         entry["message"] = f"{product} item posted in {where}" + (
-            "." if service or indicator[0] != "C" else " (airmail, SAL or surface: the number does not say which).")
+            "." if service or indicator[0] != "C" else " (by air or by sea: the number does not say which).")
     return entry
 
 
@@ -272,14 +272,14 @@ _HINT = "One digit may be mistyped or two swapped; check the number on your rece
 _INDICATORS = {
     "E": ("EMS", "ems"),
     "C": ("Parcel post", None),
-    "R": ("Registered letter", "airmail"),
-    "L": ("ePacket / tracked letter post", "airmail"),
-    "U": ("Letter post with customs declaration", "airmail"),
-    "V": ("Insured letter", "airmail"),
-    "A": ("Recorded letter", "airmail"),
+    "R": ("Registered letter or small packet", "small-packet"),
+    "L": ("ePacket / tracked letter post", "epacket-light"),
+    "U": ("Letter post with customs declaration", "small-packet"),
+    "V": ("Insured letter", "small-packet"),
+    "A": ("Recorded letter", "small-packet"),
     "H": ("E-commerce parcel", None),
     "M": ("M-bag (printed matter)", None),
-    "Q": ("International business reply", "airmail"),
+    "Q": ("International business reply", "small-packet"),
     # Domestic, bilateral or multilateral use: valid numbers, product unknown.
     "B": ("Postal item (bilateral use)", None),
     "D": ("Postal item (bilateral use)", None),

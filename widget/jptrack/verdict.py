@@ -38,7 +38,7 @@ from datetime import date, timedelta
 from .normalize import fold
 from .phrases import PhraseIndex
 
-__all__ = ["verdict", "choose_service", "service_hints"]
+__all__ = ["verdict", "choose_service", "service_hints", "service_note", "expected", "collect_by"]
 
 
 def service_hints(catalog, texts) -> set[str]:
@@ -51,32 +51,80 @@ def service_hints(catalog, texts) -> set[str]:
     return found
 
 
-def choose_service(catalog, stage, *, numbers=(), texts=()) -> tuple[str | None, bool]:
-    """(service id, assumed?) from the tracking numbers' indicator letter and the paste's words.
+def choose_service(catalog, stage, *, numbers=(), texts=(), posted: date | None = None
+                   ) -> tuple[str | None, bool]:
+    """(service id, assumed?) from the tracking number's first letter and the paste's words.
 
-    The number wins over words; among several plausible services the slowest (the one
-    with the longest act-after window at this stage) is assumed.
+    The number narrows the services (E is EMS; C is a parcel by air, sea or SAL); words the
+    paste uses narrow them further. Among several left, those Japan Post offered on the
+    posting date come first (no SAL after April 2020), and the slowest of them (the one with
+    the longest act-after window at this stage) is assumed.
     """
-    known = [s.id for s in catalog.services]
-    plausible = list(known)
-    from_number = None
+    plausible = [s.id for s in catalog.services]
     for entry in numbers:
         if isinstance(entry, dict) and entry.get("valid") and entry.get("kind") == "s10":
-            if entry.get("service") in known:
-                from_number = entry["service"]
-            elif entry.get("product"):
-                # A parcel number (C…) says "not EMS" but not air, SAL or surface.
-                plausible = [s for s in known if s != "ems"] or known
+            letter = str(entry.get("number", " "))[0]
+            plausible = [s.id for s in catalog.services if letter in s.numbers] or plausible
             break
-    if from_number:
-        return from_number, False
+    if len(plausible) == 1:
+        return plausible[0], False
     named = service_hints(catalog, texts)  # once: it reads the whole paste
     hinted = [s for s in plausible if s in named]
     if len(hinted) == 1:
         return hinted[0], False
     if hinted:
         plausible = hinted
+    elif posted is not None:
+        day = posted.isoformat()
+        plausible = [s for s in plausible if _offered(catalog.service(s), day)] or plausible
     return _slowest(stage, plausible), True
+
+
+def _offered(service, day: str) -> bool:
+    change = service.change_on(day)
+    return change is None or change.state in ("offered", "limited")
+
+
+def service_note(catalog, service_id: str | None, posted: date | None) -> str | None:
+    """What the service's dated changes say about an item posted on that day, when Japan Post
+    no longer offered it as such then (SAL in 2026, a tracked small packet after 2025)."""
+    if not service_id or posted is None:
+        return None
+    change = catalog.service(service_id).change_on(posted.isoformat())
+    return change.note.en if change and change.state not in ("offered", "limited") else None
+
+
+def expected(catalog, destination, service_id: str | None, posted: date | None) -> dict | None:
+    """When the item is usually delivered: the posting date plus Japan Post's standard days
+    to the destination for the service (or the service's days anywhere), plus the buffer
+    Japan Post adds for SAL and surface. None when no figure is known."""
+    if posted is None or not service_id:
+        return None
+    service = catalog.service(service_id)
+    fact = destination.days_for(service_id) if destination else None
+    basis = "destination"
+    if fact is None or fact.value is None:
+        fact, basis = service.days, "service"
+    if fact is None or fact.value is None:
+        return None
+    fewest, most = fact.value
+    buffer = service.buffer.value if service.buffer else 0
+    return {"from": (posted + timedelta(days=fewest)).isoformat(),
+            "to": (posted + timedelta(days=most + buffer)).isoformat(),
+            "days": [fewest, most + buffer], "posted": posted.isoformat(), "basis": basis,
+            "source": fact.source, "checked": fact.checked}
+
+
+def collect_by(destination, last_event: date | None) -> dict | None:
+    """The day an item waiting at the destination's post office goes back, from the post's
+    hold period; the hold's note when the period is not known."""
+    if destination is None:
+        return None
+    hold = destination.hold
+    if hold.value is None or last_event is None:
+        return {"date": None, "days": None, "note": hold.note.en if hold.note else None, "checked": hold.checked}
+    return {"date": (last_event + timedelta(days=hold.value)).isoformat(), "days": hold.value,
+            "note": hold.note.en if hold.note else None, "source": hold.source, "checked": hold.checked}
 
 
 def _slowest(stage, services: list[str]) -> str | None:
@@ -93,17 +141,18 @@ def _slowest(stage, services: list[str]) -> str | None:
 
 
 def verdict(catalog, stage, last_event: date | None, *, service: str | None = None,
-            service_assumed: bool = False, today: date | None = None) -> dict:
+            service_assumed: bool = False, today: date | None = None, post: str | None = None) -> dict:
     """The contract's `verdict` object for a stage whose latest event was on last_event,
-    with its heading (`label`) and the service's name from the catalog, for display."""
+    with its heading (`label`) and the service's name from the catalog, for display.
+    post: the destination post's name, said instead of "your local post office"."""
     result = _verdict(catalog, stage, last_event, service=service,
-                      service_assumed=service_assumed, today=today or date.today())
+                      service_assumed=service_assumed, today=today or date.today(), post=post)
     result["label"] = catalog.verdict_label(result["state"]).en
     result["service_name"] = catalog.service(service).name.en if service else None
     return result
 
 
-def _verdict(catalog, stage, last_event, *, service, service_assumed, today) -> dict:
+def _verdict(catalog, stage, last_event, *, service, service_assumed, today, post=None) -> dict:
     result = {"state": "unknown", "service": service, "service_assumed": bool(service_assumed),
               "last_event": last_event.isoformat() if last_event else None, "days_since": None,
               "normal_days": None, "act_after_days": None, "act_from": None, "contacts": [],
@@ -137,7 +186,7 @@ def _verdict(catalog, stage, last_event, *, service, service_assumed, today) -> 
     result["act_from"] = act_from.isoformat()
     days = result["days_since"]
     facts.update(days=_days(days), act_after=_days(window.act_after_days),
-                 act_from=act_from.isoformat(), who=_contacts(catalog, stage.contacts))
+                 act_from=act_from.isoformat(), who=_contacts(catalog, stage.contacts, post))
     if today >= act_from:
         return say("act", "overdue", **facts)
     return say("normal", "usual" if days <= window.normal_days else "longer", **facts)
@@ -147,8 +196,9 @@ def _days(n: int) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
 
-def _contacts(catalog, ids) -> str:
-    names = [catalog.contact(c).name.en for c in ids]
+def _contacts(catalog, ids, post: str | None = None) -> str:
+    contacts = [catalog.contact(c) for c in ids]
+    names = [post if post and c.destination_post else c.name.en for c in contacts]
     names = [n[0].lower() + n[1:] if n.startswith(("The ", "Your ")) else n for n in names]
     return " or ".join(names) if names else "the shop"
 
