@@ -10,6 +10,9 @@ Generated files:
                           journey, the all-statuses page and each other's "comes next")
   statuses.md             every wording in one table
   status/<CODE>/index.html  a redirect from a UPU event code to its stage page
+  services.md             Japan Post's services, with what changed and when
+  destinations.md         every destination country in one table
+  destinations/<cc>.md    one page per destination (lower-case ISO code)
 """
 
 from __future__ import annotations
@@ -59,6 +62,13 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
                               inclusion=InclusionLevel.NOT_IN_NAV)
         generated.append(page)
     generated.append(File.generated(config, STATUSES_PAGE, content=render_statuses(catalog)))
+    if catalog.destinations:
+        generated.append(File.generated(config, SERVICES_PAGE, content=render_services(catalog)))
+        generated.append(File.generated(config, DESTINATIONS_PAGE, content=render_destinations(catalog)))
+        for place in catalog.destinations:
+            generated.append(File.generated(config, f"destinations/{place.code.lower()}.md",
+                                            content=render_destination(place, catalog),
+                                            inclusion=InclusionLevel.NOT_IN_NAV))
     for code, stage in upu_codes(catalog):
         generated.append(File.generated(
             config, f"status/{code}/index.html",
@@ -100,7 +110,10 @@ def render_stage(stage: Stage, catalog: Catalog) -> str:
         others=sorted((w for w in shown if w.source not in ("japan-post", "upu")),
                       key=lambda w: order.get(w.source, len(order))),
         contacts=[catalog.contact(c) for c in stage.contacts],
-        windows=[(catalog.service(service), window) for service, window in stage.silence],
+        windows=[(catalog.service(service), window, _service_state(catalog.service(service)))
+                 for service, window in stage.silence],
+        places=sorted(catalog.destinations, key=lambda d: d.name.en) if stage.destination_notes or any(
+            catalog.contact(c).destination_post for c in stage.contacts) else [],
         next=[catalog.stage(s) for s in stage.next],
     )
 
@@ -142,6 +155,49 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         logging.getLogger("mkdocs.hooks.stages").warning(
             "search: no index entry for status heading(s) %s", ", ".join(sorted(boosts)))
     path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+
+
+# Markdown of the services page: each service, its door-to-door days and its dated changes.
+def render_services(catalog: Catalog) -> str:
+    services = []
+    for s in catalog.services:
+        latest = s.changes[-1] if s.changes else None
+        now = "offered" if latest is None else f"{_STATES[latest.state]} since {_long_date(latest.date)}"
+        services.append({"id": s.id, "name": s.name, "description": s.description, "numbers": s.numbers,
+                         "changes": s.changes, "days": s.days, "buffer": s.buffer, "now": now,
+                         "days_text": _span(s.days.value) if s.days else "by country"})
+    return _env().get_template("services.md.j2").render(services=services)
+
+
+# Markdown of the destinations index: one row per country.
+def render_destinations(catalog: Catalog) -> str:
+    places = sorted(catalog.destinations, key=lambda d: d.name.en)
+    return _env().get_template("destinations.md.j2").render(places=places)
+
+
+# Markdown of one destination's page: its post, hold period, duty, and days by service.
+def render_destination(place, catalog: Catalog) -> str:
+    days = []
+    for service in catalog.services:
+        fact, anywhere = place.days_for(service.id), False
+        if (fact is None or fact.value is None) and service.days:
+            fact, anywhere = service.days, True
+        if fact is None:
+            continue
+        if fact.value is None:
+            text, source = "not verified", f"{fact.note} Checked {_month(fact.checked)}."
+        else:
+            text = _span(fact.value) + (f", plus about {service.buffer.value} days" if service.buffer else "")
+            text += " (any country)" if anywhere else ""
+            source = f"{fact.source}; checked {_month(fact.checked)}"
+        latest = service.changes[-1] if service.changes else None
+        if latest and latest.state in ("suspended", "ended"):
+            text += f"; {_STATES[latest.state]} since {_long_date(latest.date)}"
+        days.append({"service": service, "text": text, "source": source})
+    # the stages where the destination's facts apply, or its post is the first to contact
+    stages = [s for s in catalog if s.destination_notes or (
+        s.contacts and catalog.contact(s.contacts[0]).destination_post)]
+    return _env().get_template("destination.md.j2").render(place=place, days=days, stages=stages)
 
 
 # Markdown list of the journey stages in order, then the exceptions; `link(stage)` gives each href.
@@ -195,7 +251,9 @@ def _env() -> jinja2.Environment:
         comment_start_string="{##", comment_end_string="##}",
     )
     env.filters.update(md=_inline, cell=_cell, yaml=_yaml, wording=_wording,
-                       language=_language, where=lambda w: WHERE.get(w, w))
+                       language=_language, where=lambda w: WHERE.get(w, w),
+                       long_date=_long_date, month=_month, state=lambda s: _STATES.get(s, s),
+                       first_sentence=_first_sentence)
     return env
 
 
@@ -218,6 +276,42 @@ def _yaml(text) -> str:
 def _wording(w) -> str:
     text = f"**{_cell(w.text)}**"
     return text if w.lang == "en" else f'<span lang="{w.lang}">{text}</span>'
+
+
+# 2025-08-27 → "27 August 2025"
+def _long_date(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
+
+
+# 2026-12 → "December 2026": when a fact was last checked
+def _month(checked: str) -> str:
+    year, month = checked.split("-")[:2]
+    return f"{_MONTHS[int(month) - 1]} {year}"
+
+
+# (2, 3) → "2–3 days"; (30, 60) → "1–2 months"
+def _span(days: tuple[int, int]) -> str:
+    low, high = days
+    unit, size = ("months", 30) if low % 30 == 0 and high % 30 == 0 and low else \
+        ("weeks", 7) if low % 7 == 0 and high % 7 == 0 and low else ("days", 1)
+    low, high = low // size, high // size
+    if low == high:
+        return f"{low} {unit.rstrip('s') if low == 1 else unit}"
+    return f"{low}–{high} {unit}"
+
+
+# "suspended since 2 April 2020" for a service Japan Post no longer offers as it was, else "".
+def _service_state(service) -> str:
+    latest = service.changes[-1] if service.changes else None
+    if latest is None or latest.state == "offered":
+        return ""
+    return f"{_STATES[latest.state]} since {_long_date(latest.date)}"
+
+
+def _first_sentence(text) -> str:
+    head, dot, _ = str(text).partition(". ")
+    return head + "." if dot else str(text)
 
 
 def _language(code: str) -> str:
@@ -269,6 +363,13 @@ class _Anchors:
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 JOURNEY_MARKER = "<!-- jptrack:journey -->"
 STATUSES_PAGE = "statuses.md"
+SERVICES_PAGE = "services.md"
+DESTINATIONS_PAGE = "destinations.md"
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+# How a dated change reads on a page ("suspended since 2 April 2020").
+_STATES = {"offered": "offered", "limited": "limited", "suspended": "suspended", "ended": "ended",
+           "untracked": "untracked"}
 
 # Search boost for stage pages, so they rank above pages that only mention a status.
 STAGE_BOOST = 2

@@ -203,6 +203,11 @@ class Destination:
     duty: Fact                # how duty and tax are collected (value: Text)
     days: tuple[tuple[str, Fact], ...]   # service id -> Japan Post's standard days (fewest, most)
     acceptance: tuple[Change, ...] = ()
+    in_sentence: Text | None = None      # "the United States", where a sentence needs the article
+
+    @property
+    def called(self) -> Text:
+        return self.in_sentence or self.name
 
     def days_for(self, service: str) -> Fact | None:
         return dict(self.days).get(service)
@@ -489,7 +494,8 @@ def _service_to_dict(s: Service, text) -> dict[str, Any]:
 def _destination_to_dict(d: Destination, text) -> dict[str, Any]:
     post = {"name": d.post.name, "site": d.post.site, **({"track": d.post.track} if d.post.track else {}),
             "source": d.post.source, "checked": d.post.checked}
-    data = {"name": text(d.name), "post": post, "hold": _fact_to_dict(d.hold, "days", text),
+    data = {"name": text(d.name), **({"in_sentence": text(d.in_sentence)} if d.in_sentence else {}),
+            "post": post, "hold": _fact_to_dict(d.hold, "days", text),
             "duty": _fact_to_dict(d.duty, "text", text),
             "days": {service: _fact_to_dict(f, "days", text) for service, f in d.days}}
     if d.acceptance:
@@ -966,8 +972,9 @@ class _Validator:
         for code, entry in table.items():
             code = self.country(code, table, code, "destinations")
             field = f"destinations.{code}"
-            entry = self.mapping(entry, table, code, field, {"name": True, "post": True, "hold": True,
-                                                             "duty": True, "days": True, "acceptance": False})
+            entry = self.mapping(entry, table, code, field, {"name": True, "in_sentence": False, "post": True,
+                                                             "hold": True, "duty": True, "days": True,
+                                                             "acceptance": False})
             raw_post = self.mapping(entry["post"], entry, "post", f"{field}.post",
                                     {"name": True, "site": True, "track": False, "source": True, "checked": True})
             urls = {}
@@ -990,7 +997,9 @@ class _Validator:
             yield Destination(code, self.text(entry["name"], entry, "name", f"{field}.name", languages), post,
                               self.fact(entry, "hold", field, languages, "count"),
                               self.fact(entry, "duty", field, languages, "text"), days,
-                              self.changes(entry, "acceptance", field, languages))
+                              self.changes(entry, "acceptance", field, languages),
+                              self.text(entry["in_sentence"], entry, "in_sentence", f"{field}.in_sentence", languages)
+                              if "in_sentence" in entry else None)
 
     def sources(self, data):
         table = data["sources"]
