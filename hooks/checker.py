@@ -174,9 +174,10 @@ def on_page_markdown(markdown: str, /, *, page, config, files) -> str | None:
         statuses_url = statuses.url
     rel = lambda url: get_relative_url(url, page.url)  # noqa: E731
     page.meta["jptrack_script"] = rel(f"{ASSETS}/{_build.script}")   # overrides/main.html: in <head>
+    places = sorted(((d.code, d.name.en) for d in _catalog.load(config).destinations), key=lambda p: p[1])
     return MARKER.sub(lambda match: _widget_html(
         script=rel(f"{ASSETS}/{_build.script}"), statuses=rel(statuses_url),
-        max_chars=_build.max_chars, level=_heading_level(markdown[:match.start()])), markdown)
+        max_chars=_build.max_chars, level=_heading_level(markdown[:match.start()]), places=places), markdown)
 
 
 # On pages with the checker, start Material's search worker through the wrapper that holds
@@ -401,8 +402,17 @@ def _read(path: Path) -> str:
 
 # The widget's markup. Static text only: everything the user pastes is rendered by the JS
 # with text nodes.
-def _widget_html(*, script: str, statuses: str, max_chars: int, level: int) -> str:
+def _widget_html(*, script: str, statuses: str, max_chars: int, level: int,
+                 places: list[tuple[str, str]] = ()) -> str:
     e = lambda s: html.escape(s, quote=True)  # noqa: E731
+    # Where the parcel goes, when the paste does not say: no `name`, so it never leaves the page.
+    where = (
+        f'<p class="jptrack__where"><label for="jptrack-to">Where is it going?</label> '
+        f'<select class="jptrack__to" id="jptrack-to" aria-describedby="jptrack-to-hint">'
+        f'<option value="">Not sure</option>'
+        + "".join(f'<option value="{e(code)}">{e(name)}</option>' for code, name in places)
+        + '</select> <span class="jptrack__hint" id="jptrack-to-hint">Optional: used only when your '
+        'tracking does not show the country.</span></p>\n') if places else ""
     return (
         f'<div class="jptrack" data-jptrack-widget data-search-exclude '
         f'data-max-chars="{max_chars}" data-heading-level="{level}" data-statuses="{e(statuses)}">\n'
@@ -414,6 +424,7 @@ def _widget_html(*, script: str, statuses: str, max_chars: int, level: int) -> s
         # blocked script) then carries nothing, instead of the paste in the page's URL.
         f'<textarea class="jptrack__input" id="jptrack-input" rows="7" spellcheck="false" '
         f'autocomplete="off" aria-describedby="jptrack-hint"></textarea>\n'
+        + where +
         f'<div class="jptrack__actions">\n'
         f'<button class="md-button md-button--primary jptrack__submit" type="submit">Check</button>\n'
         f'<span class="jptrack__shortcut" aria-hidden="true">or press Ctrl+Enter</span>\n'

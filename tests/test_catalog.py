@@ -27,7 +27,7 @@ VALID = textwrap.dedent("""\
       normal: {label: Normal, messages: {usual: "{days} at {title}.", longer: "{days}, long for {service}."}}
       act: {label: Act, messages: {overdue: "Since {act_from}: contact {who}."}}
       done: {label: Done, messages: {journey: "{title}: {summary}", exception: "{title}: {first_step}"}}
-      unknown: {label: Unknown, messages: {no_status: No status., no_window: "{title}.", no_date: "{title}, no date."}}
+      unknown: {label: Unknown, messages: {no_status: No status., number_only: "{number}.", no_window: "{title}.", no_date: "{title}, no date."}}
     assumed_service: "{service} (assumed)"
     inferred: {label: probably, note: "Worked out, not read."}
     stages:

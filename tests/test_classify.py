@@ -97,6 +97,7 @@ def test_contract_shape():
     usps = CATALOG.destination("US").post
     assert result["origin"] == "JP"
     assert result["destination"] == {"country": "US", "name": "United States", "post": usps.name,
+                                     "called": CATALOG.destination("US").called.en,
                                      "tracking_url": usps.tracking_url("EG725089303JP"),
                                      "page": "destinations/us/", "source": "paste"}
     assert result["service"] == {"id": "ems", "name": "EMS", "assumed": False, "note": None}

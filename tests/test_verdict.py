@@ -60,7 +60,7 @@ def test_every_sentence_comes_from_the_catalog():
             for assumed in (False, True):
                 for last, days in [(None, 0), *((LAST, d) for d in (0, 2, 9, 30, 400))]:
                     v = verdict(catalog, stage, last, service=service, service_assumed=assumed,
-                                today=LAST + timedelta(days=days))
+                                today=LAST + timedelta(days=days), number=NUMBER if stage is None and assumed else None)
                     marker = re.match(r"\[(\w+)\.(\w+)\]", v["message"])
                     assert marker and marker[1] == v["state"], v["message"]
                     seen.add((marker[1], marker[2]))
@@ -70,6 +70,16 @@ def test_every_sentence_comes_from_the_catalog():
                     if stage is not None and " title=" in v["message"]:
                         assert f" title={stage.title.en}" in v["message"]
     assert seen == {(state, case) for state, cases in VERDICT_MESSAGES.items() for case in cases}
+
+
+NUMBER = {"number": "EG123456785JP", "valid": True, "kind": "s10", "product": "EMS"}
+
+
+def test_a_number_without_history_says_so():
+    v = verdict(CATALOG, None, None, today=LAST, number=NUMBER)
+    assert v["state"] == "unknown"
+    assert v["message"] == CATALOG.verdict("unknown").message("number_only").en.format(
+        number="EG123456785JP", product="EMS")
 
 
 def test_service_words_come_from_the_catalog():

@@ -395,6 +395,8 @@ class Catalog:
     # label next to it ("probably") and a sentence that says what that means.
     inferred: tuple[Text, Text] | None = None
     destinations: tuple[Destination, ...] = ()
+    # The checker's sentences about the destination (DESTINATION_TEXTS), by case.
+    destination_texts: tuple[tuple[str, Text], ...] = ()
     _by_id: Mapping[str, Stage] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -411,6 +413,9 @@ class Catalog:
 
     def service(self, service_id: str) -> Service:
         return next(s for s in self.services if s.id == service_id)
+
+    def destination_text(self, case: str) -> Text:
+        return dict(self.destination_texts)[case]
 
     def destination(self, code: str | None) -> Destination | None:
         """The destination entry for an ISO country code, or None if the catalog has none."""
@@ -452,7 +457,8 @@ class Catalog:
             **({"inferred": {"label": text(self.inferred[0]), "note": text(self.inferred[1])}}
                if self.inferred else {}),
             **({"reading": self.reading.to_dict()} if self.reading != Lexicon() else {}),
-            **({"destinations": {d.code: _destination_to_dict(d, text) for d in self.destinations}}
+            **({"destinations": {d.code: _destination_to_dict(d, text) for d in self.destinations},
+                "destination_texts": {case: text(t) for case, t in self.destination_texts}}
                if self.destinations else {}),
         }
 
@@ -656,7 +662,7 @@ def _line_of(container: Any, key: Any = None) -> int | None:
 
 _TOP_FIELDS = {"version": True, "languages": True, "services": True, "sources": True,
                "contacts": True, "verdicts": True, "assumed_service": True, "stages": True,
-               "reading": False, "inferred": True, "destinations": False}
+               "reading": False, "inferred": True, "destinations": False, "destination_texts": False}
 # Where a reading action happens (`reading.actions[].stages`), from the item's posting to its
 # delivery: the origin country's post and sorting centres, its office of exchange and airport,
 # a third country, then the destination country's airport, office of exchange, sorting
@@ -682,7 +688,8 @@ VERDICT_MESSAGES = {
     "normal": {"usual": _WAIT_FACTS, "longer": _WAIT_FACTS},
     "act": {"overdue": _WAIT_FACTS},
     "done": {"journey": _STAGE_FACTS, "exception": _STAGE_FACTS},
-    "unknown": {"no_status": (), "no_window": _STAGE_FACTS, "no_date": _STAGE_FACTS + ("service", "normal")},
+    "unknown": {"no_status": (), "number_only": ("number", "product"), "no_window": _STAGE_FACTS,
+                "no_date": _STAGE_FACTS + ("service", "normal")},
 }
 _STAGE_FIELDS = {
     "id": True, "order": True, "kind": True, "title": True, "summary": True, "wordings": True,
@@ -691,6 +698,14 @@ _STAGE_FIELDS = {
     "destination_notes": False,
 }
 DESTINATION_NOTES = ("hold", "duty")
+# The checker's sentences about the destination (`destination_texts:`), with the
+# {placeholders} each may use.
+DESTINATION_TEXTS = {
+    "expected": ("fewest", "most", "from", "to", "service", "country"),
+    "expected_anywhere": ("fewest", "most", "from", "to", "service"),
+    "collect_by": ("post", "days", "date"),
+    "collect_unknown": ("post",),
+}
 _WORDING_FIELDS = {"text": True, "lang": True, "source": True, "where": False}
 
 
@@ -793,9 +808,20 @@ class _Validator:
         entry = self.mapping(data["inferred"], data, "inferred", "inferred", {"label": True, "note": True})
         inferred = tuple(self.text(entry[name], entry, name, f"inferred.{name}", languages)
                          for name in ("label", "note"))
+        texts = tuple(self.destination_texts(data, languages)) if destinations else ()
         return Catalog(languages, services, sources, contacts,
                        tuple(sorted(stages, key=lambda s: s.order)), verdicts, assumed_service, reading, inferred,
-                       destinations)
+                       destinations, texts)
+
+    def destination_texts(self, data, languages):
+        if "destination_texts" not in data:
+            self.fail("missing required field 'destination_texts' (the checker's sentences about the "
+                      f"destination: {list(DESTINATION_TEXTS)})", data, None, "destination_texts")
+        table = self.mapping(data["destination_texts"], data, "destination_texts", "destination_texts",
+                             dict.fromkeys(DESTINATION_TEXTS, True))
+        for case, placeholders in DESTINATION_TEXTS.items():
+            yield case, self.template(table[case], table, case, f"destination_texts.{case}", languages,
+                                      placeholders)
 
     def contacts(self, data, languages):
         for ident, entry, texts in self.named_table(data, "contacts", languages, ("name", "how"),

@@ -184,13 +184,21 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
         "unrecognised": [e.line.no for e in events if not e.stage],
         "tracking_numbers": numbers,
         "verdict": _verdict.verdict(catalog, stage, last, service=service, service_assumed=assumed,
-                                    today=today, post=post["name"] if post else None),
+                                    today=today, post=post["name"] if post else None,
+                                    number=_number_only(numbers, events)),
         "service": _service_dict(catalog, service, assumed, posted if origin in (None, "JP") else None),
         "expected": _verdict.expected(catalog, place, service, posted) if origin in (None, "JP") else None,
-        "destination_notes": _destination_notes(catalog, stage, place, last, posted, origin),
+        "destination_notes": _destination_notes(catalog, stage, place, last, posted or today, origin),
         "tracking_links": _tracking_links(catalog, numbers, place),
         "input": {"lines": len(text.splitlines()), "chars": len(text)},
     }
+
+
+def _number_only(numbers, events) -> dict | None:
+    """The paste's valid number when the paste has no events: a number without its history."""
+    if events:
+        return None
+    return next((n for n in numbers if n.get("valid")), None)
 
 
 def _posting_date(ordered) -> date | None:
@@ -216,6 +224,7 @@ def _destination_dict(catalog, country, chosen, post) -> dict | None:
         return None
     place = catalog.destination(country)
     return {"country": country, "name": place.name.en if place else _numbers.COUNTRIES.get(country, country),
+            "called": place.called.en if place else _numbers.COUNTRIES.get(country, country),
             "post": post["name"] if post else None, "tracking_url": post["url"] if post else None,
             "page": f"destinations/{country.lower()}/" if place else None,
             "source": "chosen" if chosen else "paste"}
@@ -235,7 +244,7 @@ def _destination_notes(catalog, stage, place, last, posted, origin) -> dict:
     if place is None:
         return notes
     if stage is not None and "hold" in stage.destination_notes:
-        notes["collect_by"] = _verdict.collect_by(place, last)
+        notes["collect_by"] = _verdict.collect_by(catalog, place, last)
     if stage is not None and "duty" in stage.destination_notes:
         duty = place.duty
         notes["duty"] = {"text": duty.value.en, "source": duty.source, "checked": duty.checked}

@@ -215,12 +215,9 @@ def _batch(args, catalog) -> int:
 
 def _destination_lines(notes: dict, destination) -> list[str]:
     out = []
-    post = destination["post"] if destination and destination.get("post") else "The post"
     hold = notes.get("collect_by")
-    if hold and hold.get("date"):
-        out.append(f"Collect by: {hold['date']} ({post} keeps it {hold['days']} days; checked {hold['checked']})")
-    elif hold:
-        out.append(f"Collect by: unknown. {hold.get('note') or ''}".rstrip())
+    if hold:
+        out.append(f"Collect by: {hold['message']} (checked {hold['checked']})")
     if notes.get("duty"):
         out.append(f"Customs: {notes['duty']['text']} (checked {notes['duty']['checked']})")
     if notes.get("acceptance"):
@@ -253,8 +250,7 @@ def report(result: dict, *, explain: bool = False) -> str:
         out.append(f"Destination post: {destination['post']}  {destination['tracking_url']}")
     expected = result.get("expected")
     if expected:
-        out.append(f"Expected: usually delivered {expected['days'][0]}–{expected['days'][1]} days after posting: "
-                   f"between {expected['from']} and {expected['to']} (checked {expected['checked']})")
+        out.append(f"Expected: {expected['message']} (checked {expected['checked']})")
     if v["contacts"]:
         out.append(f"Contact: {', '.join(v['contacts'])}")
     out.append(f"  {v['message']}")

@@ -108,23 +108,29 @@ def expected(catalog, destination, service_id: str | None, posted: date | None) 
     if fact is None or fact.value is None:
         return None
     fewest, most = fact.value
-    buffer = service.buffer.value if service.buffer else 0
-    return {"from": (posted + timedelta(days=fewest)).isoformat(),
-            "to": (posted + timedelta(days=most + buffer)).isoformat(),
-            "days": [fewest, most + buffer], "posted": posted.isoformat(), "basis": basis,
-            "source": fact.source, "checked": fact.checked}
+    most += service.buffer.value if service.buffer else 0
+    first, last = (posted + timedelta(days=fewest)).isoformat(), (posted + timedelta(days=most)).isoformat()
+    case = "expected" if basis == "destination" else "expected_anywhere"
+    message = catalog.destination_text(case).en.format(
+        fewest=fewest, most=most, service=service.name.en, **{"from": first, "to": last},
+        **({"country": destination.called.en} if basis == "destination" else {}))
+    return {"from": first, "to": last, "days": [fewest, most], "posted": posted.isoformat(), "basis": basis,
+            "source": fact.source, "checked": fact.checked, "message": message}
 
 
-def collect_by(destination, last_event: date | None) -> dict | None:
+def collect_by(catalog, destination, last_event: date | None) -> dict | None:
     """The day an item waiting at the destination's post office goes back, from the post's
     hold period; the hold's note when the period is not known."""
     if destination is None:
         return None
-    hold = destination.hold
+    hold, post = destination.hold, destination.post.name
+    note = hold.note.en if hold.note else None
     if hold.value is None or last_event is None:
-        return {"date": None, "days": None, "note": hold.note.en if hold.note else None, "checked": hold.checked}
-    return {"date": (last_event + timedelta(days=hold.value)).isoformat(), "days": hold.value,
-            "note": hold.note.en if hold.note else None, "source": hold.source, "checked": hold.checked}
+        return {"date": None, "days": None, "note": note, "checked": hold.checked,
+                "message": catalog.destination_text("collect_unknown").en.format(post=post)}
+    day = (last_event + timedelta(days=hold.value)).isoformat()
+    return {"date": day, "days": hold.value, "note": note, "source": hold.source, "checked": hold.checked,
+            "message": catalog.destination_text("collect_by").en.format(post=post, days=hold.value, date=day)}
 
 
 def _slowest(stage, services: list[str]) -> str | None:
@@ -141,18 +147,19 @@ def _slowest(stage, services: list[str]) -> str | None:
 
 
 def verdict(catalog, stage, last_event: date | None, *, service: str | None = None,
-            service_assumed: bool = False, today: date | None = None, post: str | None = None) -> dict:
+            service_assumed: bool = False, today: date | None = None, post: str | None = None,
+            number: dict | None = None) -> dict:
     """The contract's `verdict` object for a stage whose latest event was on last_event,
     with its heading (`label`) and the service's name from the catalog, for display.
     post: the destination post's name, said instead of "your local post office"."""
     result = _verdict(catalog, stage, last_event, service=service,
-                      service_assumed=service_assumed, today=today or date.today(), post=post)
+                      service_assumed=service_assumed, today=today or date.today(), post=post, number=number)
     result["label"] = catalog.verdict_label(result["state"]).en
     result["service_name"] = catalog.service(service).name.en if service else None
     return result
 
 
-def _verdict(catalog, stage, last_event, *, service, service_assumed, today, post=None) -> dict:
+def _verdict(catalog, stage, last_event, *, service, service_assumed, today, post=None, number=None) -> dict:
     result = {"state": "unknown", "service": service, "service_assumed": bool(service_assumed),
               "last_event": last_event.isoformat() if last_event else None, "days_since": None,
               "normal_days": None, "act_after_days": None, "act_from": None, "contacts": [],
@@ -164,6 +171,8 @@ def _verdict(catalog, stage, last_event, *, service, service_assumed, today, pos
         result["message"] = catalog.verdict(state).message(case).en.format(**facts)
         return result
 
+    if stage is None and number is not None:
+        return say("unknown", "number_only", number=number["number"], product=number.get("product") or "tracking")
     if stage is None:
         return say("unknown", "no_status")
     result["contacts"] = list(stage.contacts)

@@ -149,14 +149,14 @@ const engine = {
   // answers it before its background warm-up starts. (Posted on "ready", the first check
   // waited behind a warm-up run: 70-140 ms more to the first result.) A load that fails
   // rejects it through fail().
-  async check(text, today, timeout) {
+  async check(text, today, timeout, to) {
     const ready = this.start(timeout);
     const worker = this.worker;
     if (!worker) await ready;   // rejects: the worker could not even be created
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ type: "check", id, text, today });
+      worker.postMessage({ type: "check", id, text, today, to });
     });
   },
 
@@ -233,6 +233,9 @@ function bind(root) {
   });
   // Classify on paste too: after the paste has landed in the textarea.
   input.addEventListener("paste", () => setTimeout(() => run(root, { onPaste: true }), 0));
+  // A country chosen after a check answers again with it (the paste may not say).
+  const where = root.querySelector(".jptrack__to");
+  if (where) where.addEventListener("change", () => { if (input.value.trim()) run(root); });
   input.addEventListener("input", (event) => {
     if (event.inputType === "insertFromPaste" || event.inputType === "insertFromDrop") {
       run(root, { onPaste: true });
@@ -287,7 +290,8 @@ async function run(root, { onPaste = false } = {}) {
   root.jptrackRequest = request;
   // Post first: the worker starts on the text while the page updates its status.
   const started = performance.now();
-  const replied = engine.check(text, today(root), loadTimeout(root));
+  const where = root.querySelector(".jptrack__to");
+  const replied = engine.check(text, today(root), loadTimeout(root), where ? where.value : "");
   root.dataset.state = "checking";
   if (engine.state === "ready") setStatus(root, "Checking…");
   else showEngineState(root);
@@ -416,6 +420,9 @@ function resultCard(root, result, text, view) {
     card.append(heading);
     if (current.summary) card.append(el("p", { class: "jptrack__summary" }, current.summary));
     if (inferred) card.append(el("p", { class: "jptrack__inferred-note" }, result.inferred.note));
+  } else if ((result.events || []).length === 0 && (result.tracking_numbers || []).some((n) => n.valid)) {
+    // A number without its history: the verdict says what to do, the links follow.
+    card.append(el(h, { class: "jptrack__stage" }, "Tracking number found"));
   } else {
     card.append(el(h, { class: "jptrack__stage" }, "No status recognised"));
     card.append(el("p", {}, "None of the lines matched a Japan Post status we know. Check the ",
@@ -424,6 +431,8 @@ function resultCard(root, result, text, view) {
   }
 
   card.append(renderVerdict(verdict, current));
+  const whereTo = renderDestination(result, sub);
+  if (whereTo) card.append(whereTo);
 
   if (current) {
     card.append(el(sub, {}, "What it means"), el("p", {}, current.meaning));
@@ -433,7 +442,7 @@ function resultCard(root, result, text, view) {
     }
     if (current.contacts && current.contacts.length) {
       card.append(el("ul", { class: "jptrack__contacts" }, ...current.contacts.map((c) =>
-        el("li", {}, el("strong", {}, c.name), ": ", c.how))));
+        el("li", {}, el("strong", {}, c.url ? outLink(c.url, c.name) : c.name), ": ", c.how))));
     }
   }
 
@@ -518,6 +527,39 @@ function renderVerdict(verdict, current) {
     return known ? known.name : id;
   });
   if (contacts.length && verdict.state === "act") box.append(el("p", {}, `Whom to contact: ${contacts.join(", ")}.`));
+  return box;
+}
+
+// A link to another site (a post's own tracking): the customer chooses to follow it; the
+// checker itself sends nothing. No referrer, so the other site does not learn this page.
+function outLink(href, text) {
+  return el("a", { href, rel: "noopener noreferrer external", target: "_blank" }, text);
+}
+
+// Where the parcel goes and what that changes: every sentence and fact comes with the
+// result (stages.yaml destinations:, destination_texts: and services:).
+function renderDestination(result, sub) {
+  const place = result.destination;
+  const notes = result.destination_notes || {};
+  const expected = result.expected;
+  const service = result.service || {};
+  const links = result.tracking_links || [];
+  if (!place && !expected && !service.note && !links.length) return null;
+  const box = el("div", { class: "jptrack__destination" });
+  box.append(el(sub, {}, place ? `Going to ${place.called || place.name}` : "Where it is going"));
+  const items = el("ul", { class: "jptrack__facts" });
+  const checked = (fact) => fact && fact.checked ? el("span", { class: "jptrack__checked" }, ` (checked ${fact.checked})`) : "";
+  if (expected) items.append(el("li", { class: "jptrack__expected" }, expected.message, checked(expected)));
+  if (notes.collect_by) items.append(el("li", { class: "jptrack__collect" }, notes.collect_by.message, checked(notes.collect_by)));
+  if (notes.duty) items.append(el("li", { class: "jptrack__duty" }, el("strong", {}, "Duty and tax: "), notes.duty.text, checked(notes.duty)));
+  if (notes.acceptance) items.append(el("li", { class: "jptrack__acceptance" }, notes.acceptance.text, checked(notes.acceptance)));
+  if (service.note) items.append(el("li", { class: "jptrack__service-note" }, service.note));
+  for (const link of links) items.append(el("li", {}, outLink(link.url, `Open ${link.post}'s tracking for this number`)));
+  if (place && place.post && !links.some((l) => l.post === place.post)) {
+    items.append(el("li", {}, outLink(place.tracking_url, `${place.post} tracking`)));
+  }
+  if (place && place.page) items.append(el("li", {}, stageLink(place.page, `More about parcels to ${place.called || place.name}`)));
+  if (items.childElementCount) box.append(items);
   return box;
 }
 
@@ -607,6 +649,11 @@ async function copySummary(root, result, view = {}) {
   }
   if (result.verdict && result.verdict.message) lines.push(`Verdict: ${result.verdict.message}`);
   if (current) lines.push(`What to do: ${current.what_to_do}`);
+  const place = result.destination;
+  if (place) lines.push(`Going to: ${place.name}${place.post ? ` (${place.post}: ${place.tracking_url})` : ""}`);
+  if (result.expected) lines.push(`Expected: ${result.expected.message}`);
+  const notes = result.destination_notes || {};
+  if (notes.collect_by) lines.push(`Collect: ${notes.collect_by.message}`);
   for (const guide of (current && current.guides) || []) {
     lines.push(`Guide: ${guide.text} ${new URL(guide.url, SITE_ROOT).href}`);
   }

@@ -3,7 +3,8 @@ archive; the worker (plain load) and the build-time memory snapshot both import 
 two start paths run the very same code.
 
     load(path)          read the catalog JSON (a file, so no JS proxy ends up in a snapshot)
-    run(text, today)    -> JSON string for the page (see widget/web/worker.js)
+    run(text, today, to)  -> JSON string for the page (see widget/web/worker.js); to: the
+                        country the customer chose, used when the paste does not say
     warm_up()           one check of the catalog's own examples (see the worker's warmUp)
     stdlib_zip_size()   which stdlib Python imports from (the worker checks it)
     resume()            after a snapshot restore: reseed, and stdlib_zip_size()
@@ -59,10 +60,10 @@ def _trim(result):
     return view
 
 
-def run(text, today):
+def run(text, today, to=None):
     day = date.fromisoformat(today) if today else date.today()
     try:
-        result = jptrack.classify.check(text, _catalog, today=day)
+        result = jptrack.classify.check(text, _catalog, today=day, destination=to or None)
     except jptrack.classify.InputTooLong as e:
         return json.dumps({"ok": False, "kind": "too-long", "message": str(e)})
     view = _trim(result)

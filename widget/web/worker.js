@@ -625,13 +625,13 @@ self.onmessage = async (event) => {
     try {
       let json;
       try {
-        json = run(String(message.text), message.today || null);
+        json = run(String(message.text), message.today || null, message.to || null);
       } catch (error) {
         // The trimmed stdlib lacks a module this paste needs: start again on the full one.
         if (mode === "plain" || !isImportError(error)) throw error;
         ready = load(init, { forcePlain: true, reason: "a module was missing from the trimmed stdlib" });
         run = await ready;
-        json = run(String(message.text), message.today || null);
+        json = run(String(message.text), message.today || null, message.to || null);
       }
       self.postMessage({ type: "reply", id: message.id, json, ms: performance.now() - started });
       quietUntil = performance.now() + QUIET_AFTER_REPLY_MS;
