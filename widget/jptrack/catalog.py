@@ -705,6 +705,7 @@ DESTINATION_TEXTS = {
     "expected_anywhere": ("fewest", "most", "from", "to", "service"),
     "collect_by": ("post", "days", "date"),
     "collect_unknown": ("post",),
+    "expected_unknown": ("service", "country"),
 }
 _WORDING_FIELDS = {"text": True, "lang": True, "source": True, "where": False}
 

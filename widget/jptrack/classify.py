@@ -188,7 +188,7 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
                                     number=_number_only(numbers, events)),
         "service": _service_dict(catalog, service, assumed, posted if origin in (None, "JP") else None),
         "expected": _verdict.expected(catalog, place, service, posted) if origin in (None, "JP") else None,
-        "destination_notes": _destination_notes(catalog, stage, place, last, posted or today, origin),
+        "destination_notes": _destination_notes(catalog, stage, place, last, posted or today, origin, service),
         "tracking_links": _tracking_links(catalog, numbers, place),
         "input": {"lines": len(text.splitlines()), "chars": len(text)},
     }
@@ -237,7 +237,7 @@ def _service_dict(catalog, service, assumed, posted) -> dict | None:
             "note": _verdict.service_note(catalog, service, posted)}
 
 
-def _destination_notes(catalog, stage, place, last, posted, origin) -> dict:
+def _destination_notes(catalog, stage, place, last, posted, origin, service=None) -> dict:
     """What the destination adds at this stage: the collect-by date, the duty note, and what
     Japan Post accepted for that country on the posting date."""
     notes: dict = {}
@@ -248,6 +248,9 @@ def _destination_notes(catalog, stage, place, last, posted, origin) -> dict:
     if stage is not None and "duty" in stage.destination_notes:
         duty = place.duty
         notes["duty"] = {"text": duty.value.en, "source": duty.source, "checked": duty.checked}
+    if posted and origin in (None, "JP") and service and _verdict.expected(catalog, place, service, posted) is None:
+        notes["expected_unknown"] = {"text": catalog.destination_text("expected_unknown").en.format(
+            service=catalog.service(service).name.en, country=place.called.en)}
     change = place.change_on(posted.isoformat()) if posted and origin in (None, "JP") else None
     if change and change.state != "offered":
         notes["acceptance"] = {"since": change.date, "state": change.state, "text": change.note.en,

@@ -215,6 +215,8 @@ def _batch(args, catalog) -> int:
 
 def _destination_lines(notes: dict, destination) -> list[str]:
     out = []
+    if notes.get("expected_unknown"):
+        out.append(f"Expected: {notes['expected_unknown']['text']}")
     hold = notes.get("collect_by")
     if hold:
         out.append(f"Collect by: {hold['message']} (checked {hold['checked']})")

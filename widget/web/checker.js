@@ -550,6 +550,7 @@ function renderDestination(result, sub) {
   const items = el("ul", { class: "jptrack__facts" });
   const checked = (fact) => fact && fact.checked ? el("span", { class: "jptrack__checked" }, ` (checked ${fact.checked})`) : "";
   if (expected) items.append(el("li", { class: "jptrack__expected" }, expected.message, checked(expected)));
+  else if (notes.expected_unknown) items.append(el("li", { class: "jptrack__expected" }, notes.expected_unknown.text));
   if (notes.collect_by) items.append(el("li", { class: "jptrack__collect" }, notes.collect_by.message, checked(notes.collect_by)));
   if (notes.duty) items.append(el("li", { class: "jptrack__duty" }, el("strong", {}, "Duty and tax: "), notes.duty.text, checked(notes.duty)));
   if (notes.acceptance) items.append(el("li", { class: "jptrack__acceptance" }, notes.acceptance.text, checked(notes.acceptance)));
