@@ -301,3 +301,70 @@ def test_the_hook_stops_on_a_config_it_cannot_read(page, message):
 def test_the_hook_leaves_a_site_without_search_alone():
     page = PAGE.replace('"search": "../assets/javascripts/workers/search.a7633da7.min.js", ', "")
     assert checker_hook().hold_search_index(page, "search-after-checker-0123456789ab.js", page="x.md") == page
+
+
+# ---------------------------------------------------------------------------
+# Services and destinations
+# ---------------------------------------------------------------------------
+
+def _month(checked: str) -> str:
+    """'2026-12' as the pages write it ('December 2026')."""
+    import calendar
+
+    year, month = checked.split("-")
+    return f"{calendar.month_name[int(month)]} {year}"
+
+
+def test_every_destination_page_says_what_the_catalog_says(built_site, catalog):
+    assert catalog.destinations, "stages.yaml has destinations"
+    problems = []
+    for place in catalog.destinations:
+        path = f"destinations/{place.code.lower()}/index.html"
+        markup = _page(built_site, path)
+        text = _text(markup)
+        expected = [str(place.called), place.post.name, place.duty.value.en, place.duty.source,
+                    f"checked {_month(place.duty.checked)}", place.post.source]
+        expected += [c.note.en for c in place.acceptance] + [c.source for c in place.acceptance]
+        expected += [f"{place.hold.value} days"] if place.hold.value else [place.hold.note.en]
+        for service, fact in place.days:
+            expected.append(fact.source if fact.value is not None else fact.note.en)
+        for value in expected:
+            if " ".join(str(value).split()) not in text:
+                problems.append(f"{path}: missing {value!r}")
+        if f'href="{place.post.site}"' not in markup:
+            problems.append(f"{path}: no link to {place.post.site}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_us_page_shows_the_suspension_from_the_data(built_site, catalog):
+    place = catalog.destination("US")
+    markup = _page(built_site, "destinations/us/index.html")
+    warning = re.search(r'<div class="admonition warning">(.*?)</div>', markup, flags=re.S)
+    assert warning, "the US page has no warning box"
+    change = place.acceptance[-1]
+    assert " ".join(change.note.en.split()) in _text(warning.group(1))
+    assert f"checked {_month(change.checked)}" in _text(warning.group(1))
+
+
+def test_the_services_page_lists_each_service_and_what_changed(built_site, catalog):
+    text = _text(_page(built_site, "services/index.html"))
+    for service in catalog.services:
+        assert str(service.name) in text and " ".join(str(service.description).split()) in text
+        for change in service.changes:
+            assert " ".join(change.note.en.split()) in text and change.source in text
+            assert f"checked {_month(change.checked)}" in text
+
+
+def test_the_destinations_index_links_every_country(built_site, catalog):
+    markup = _page(built_site, "destinations/index.html")
+    for place in catalog.destinations:
+        assert f'href="{place.code.lower()}/"' in markup, place.code
+
+
+def test_stage_pages_with_country_advice_link_the_destination_pages(built_site, catalog):
+    for stage in catalog:
+        markup = _page(built_site, f"stages/{stage.id}/index.html")
+        linked = all(f'href="../../destinations/{d.code.lower()}/"' in markup for d in catalog.destinations)
+        country_advice = bool(stage.destination_notes) or any(
+            catalog.contact(c).destination_post for c in stage.contacts)
+        assert linked == country_advice, stage.id

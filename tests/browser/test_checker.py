@@ -360,6 +360,69 @@ def test_an_inferred_stage_is_marked_probably(page, context, checker_url, catalo
     assert page.locator(f"{WIDGET} .jptrack__inferred-note").count() == 0
 
 
+def _japan_post_to(country: str, last: str) -> str:
+    """A Japan Post English page for an EMS item, ending at `last` in `country`."""
+    return "\n".join([
+        "EG123456785JP",
+        "11/02/2026 10:00\tPosting/Collection\t\tSHINJUKU\t163-8799\tTOKYO",
+        "11/03/2026 09:00\tArrival at outward office of exchange\t\tTOKYO INT\t\tTOKYO",
+        "11/04/2026 18:00\tDispatch from outward office of exchange\t\tTOKYO INT\t\tTOKYO",
+        f"11/06/2026 07:00\tArrival at inward office of exchange\t\t\t\t{country}",
+        f"11/06/2026 12:00\t{last}\t\t\t\t{country}",
+    ])
+
+
+def test_a_canadian_customer_sees_canada_post_the_dates_and_the_duty_note(page, checker_url, catalog):
+    """The issue's own case: a Japan Post history to Canada, at customs."""
+    text = _japan_post_to("CANADA", "In Customs")
+    expected = cpython(text, "2026-11-08")
+    place = catalog.destination("CA")
+    configure(page, today="2026-11-08")
+    page.goto(checker_url + "check/")
+    assert submit(page, text) == "result"
+    box = page.locator(f"{WIDGET} .jptrack__destination")
+    assert place.called.en in box.locator("h3, h4, h5").first.inner_text()
+    assert page.inner_text(f"{WIDGET} .jptrack__expected").startswith(expected["expected"]["message"])
+    assert "usually delivered" in expected["expected"]["message"]
+    assert place.duty.value.en in page.inner_text(f"{WIDGET} .jptrack__duty")
+    links = page.eval_on_selector_all(f"{WIDGET} a[rel~=noreferrer]", "as => as.map(a => [a.textContent, a.href])")
+    assert [place.post.name, place.post.tracking_url("EG123456785JP")] in links   # the contact, by name
+    assert any(href == place.post.tracking_url("EG123456785JP") and place.post.name in label
+               for label, href in links)
+    assert "Your local post office" not in page.inner_text(f"{WIDGET} .jptrack__contacts")
+    assert place.post.name in shown(page)["facts"]   # the verdict names whom to contact
+
+
+def test_where_is_it_going_fills_in_what_the_paste_does_not_say(page, checker_url, catalog):
+    """A number alone: the select gives the country; changing it answers again."""
+    configure(page, today="2026-11-08")
+    page.goto(checker_url + "check/")
+    assert submit(page, "EG123456785JP") == "result"
+    assert page.locator(f"{WIDGET} .jptrack__destination h3, {WIDGET} .jptrack__destination h4").first \
+        .inner_text() == "Where it is going"
+    japan_post = catalog.destination("JP").post.tracking_url("EG123456785JP")
+    hrefs = lambda: page.eval_on_selector_all(f"{WIDGET} a[rel~=noreferrer]", "as => as.map(a => a.href)")  # noqa: E731
+    assert japan_post in hrefs()
+    page.evaluate("document.querySelector('[data-jptrack-widget]').dataset.state = 'waiting'")
+    page.select_option("#jptrack-to", "GB")
+    wait_settled(page)
+    royal_mail = catalog.destination("GB").post
+    assert royal_mail.tracking_url("EG123456785JP") in hrefs() and japan_post in hrefs()
+    assert catalog.destination("GB").called.en in page.inner_text(f"{WIDGET} .jptrack__destination")
+    # the select is part of the page only: no name, so no form would ever send it
+    assert page.get_attribute("#jptrack-to", "name") is None
+
+
+def test_an_item_at_the_post_office_shows_the_collect_by_date(page, checker_url, catalog):
+    text = _japan_post_to("UNITED KINGDOM", "Retention")
+    expected = cpython(text, "2026-11-08")
+    configure(page, today="2026-11-08")
+    page.goto(checker_url + "check/")
+    assert submit(page, text) == "result"
+    collect = expected["destination_notes"]["collect_by"]
+    assert collect["date"] and page.inner_text(f"{WIDGET} .jptrack__collect").startswith(collect["message"])
+
+
 # ---------------------------------------------------------------------------
 # Instant navigation
 # ---------------------------------------------------------------------------
