@@ -197,7 +197,12 @@ def render_destination(place, catalog: Catalog) -> str:
     # the stages where the destination's facts apply, or its post is the first to contact
     stages = [s for s in catalog if s.destination_notes or (
         s.contacts and catalog.contact(s.contacts[0]).destination_post)]
-    return _env().get_template("destination.md.j2").render(place=place, days=days, stages=stages)
+    listed = []
+    if catalog.acceptance and dict(catalog.acceptance.countries).get(place.code):
+        listed = [(service, _LISTED[catalog.acceptance.state(place.code, service.acceptance)])
+                  for service in catalog.services if service.acceptance]
+    return _env().get_template("destination.md.j2").render(place=place, days=days, stages=stages,
+                                                           listed=listed, acceptance=catalog.acceptance)
 
 
 # Markdown list of the journey stages in order, then the exceptions; `link(stage)` gives each href.
@@ -367,6 +372,8 @@ SERVICES_PAGE = "services.md"
 DESTINATIONS_PAGE = "destinations.md"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
+# How a mark of Japan Post's acceptance list reads on a destination page.
+_LISTED = {"ok": "accepted", "some": "partly accepted", "stopped": "not accepted", "none": "no such service"}
 # How a dated change reads on a page ("suspended since 2 April 2020").
 _STATES = {"offered": "offered", "limited": "limited", "suspended": "suspended", "ended": "ended",
            "untracked": "untracked"}

@@ -297,3 +297,70 @@ def test_cli_to_sets_the_destination_and_rejects_a_non_country(tmp_path, capsys)
     assert "Track at Royal Mail: https://www.royalmail.com/" in capsys.readouterr().out
     assert main(["classify", str(paste), "--to", "Narnia"]) == 2
     assert "expected a two-letter country code" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------
+# jptrack refresh-acceptance: a downloaded list → the dated snapshot in stages.yaml
+# ---------------------------------------------------------------------------
+
+def _row(english: str, **marks) -> dict:
+    from jptrack.acceptance import COLUMNS
+
+    row = {"国名": english, "英語表記": english, "読み": "", "通関電子データ送信": "✔", "cid": 1}
+    row.update({column: marks.get(ident.replace("-", "_"), "✔") for column, ident in COLUMNS.items()})
+    return row
+
+
+def test_refresh_acceptance_rewrites_only_its_section(tmp_path, capsys):
+    stages = tmp_path / "stages.yaml"
+    original = (ROOT / "stages.yaml").read_text(encoding="utf-8")
+    stages.write_text(original, encoding="utf-8")
+    listing = tmp_path / "acceptance_countries.json"
+    listing.write_text(json.dumps([_row("New Zealand", parcel_surface="✔", letter_surface="✔"),
+                                   _row("U.S.A.", ems="*"), _row("Atlantis")], ensure_ascii=False),
+                       encoding="utf-8")
+    assert main(["refresh-acceptance", str(listing), "--date", "2026-11-30", "--catalog", str(stages)]) == 0
+    out = capsys.readouterr().out
+    assert "NZ parcel-surface: stopped → ok" in out and "not in the file:" in out
+    updated = cat.load(stages)
+    assert updated.acceptance.date == "2026-11-30"
+    assert updated.acceptance.state("NZ", "parcel-surface") == "ok" and updated.acceptance.state("US", "ems") == "some"
+    assert updated.acceptance.state("CA", "ems") is None     # not in this file: not kept from the old one
+    before = original[:original.index("# --- Japan Post's acceptance list")]
+    assert stages.read_text(encoding="utf-8").startswith(before)   # everything else untouched
+    # …and the service assumed for a parcel to New Zealand follows the list
+    parcel = {"kind": "s10", "valid": True, "number": "CP123456785JP", "service": None, "product": "Parcel post"}
+    stage = updated.stage("dispatch-outward-office")
+    from jptrack.verdict import choose_service
+    assert choose_service(updated, stage, numbers=[parcel], posted=date(2026, 11, 1), destination="NZ")[0] == "surface"
+    assert choose_service(CATALOG, stage, numbers=[parcel], posted=date(2026, 11, 1), destination="NZ")[0] != "surface"
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("not json", "not JSON"),
+    ('{"a": 1}', "expected a list of countries"),
+    ('[{"name": "Canada"}]', "lacks the columns"),
+    (json.dumps([_row("Canada", ems="maybe")]), "row 1 (Canada): column EMS has 'maybe'"),
+    (json.dumps([_row("Atlantis")]), "no row matched a destination"),
+])
+def test_refresh_acceptance_refuses_a_file_it_does_not_recognise(tmp_path, capsys, content, expected):
+    stages = tmp_path / "stages.yaml"
+    stages.write_text((ROOT / "stages.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    listing = tmp_path / "list.json"
+    listing.write_text(content, encoding="utf-8")
+    before = stages.read_text(encoding="utf-8")
+    assert main(["refresh-acceptance", str(listing), "--date", "2026-11-30", "--catalog", str(stages)]) == 9
+    assert expected in capsys.readouterr().err
+    assert stages.read_text(encoding="utf-8") == before
+
+
+def test_a_broken_acceptance_snapshot_names_its_line():
+    cells = "letter-air: ok, letter-sal: ok, letter-surface: ok, parcel-air: ok, parcel-sal: ok, parcel-surface: {}, ems: ok"
+    good = SAMPLE + f'acceptance:\n  date: "2026-11-30"\n  source: a list\n  countries:\n    CA: {{{cells.format("ok")}}}\n'
+    assert cat.loads(good).acceptance.state("CA", "parcel-surface") == "ok"
+    bad = good.replace("parcel-surface: ok", "parcel-surface: maybe")
+    e = error_of(bad)
+    assert e.field == "acceptance.countries.CA.parcel-surface" and "expected one of ['ok', 'some'" in str(e)
+    assert e.line == line_of(bad, "    CA: {")
+    e = error_of(good.replace("ems: ok}", "}"))
+    assert e.field == "acceptance.countries.CA.ems" and "missing required field 'ems'" in str(e)

@@ -25,7 +25,7 @@ from .normalize import fold
 __all__ = [
     "Action", "Catalog", "CatalogError", "Contact", "Guide", "Lexicon", "Office", "Service", "Source",
     "Stage", "Term", "Text", "UpuEvent", "Verdict", "Window", "Wording", "load", "load_json", "parse_duration",
-    "Change", "Destination", "Fact", "Post", "parse_span",
+    "Acceptance", "Change", "Destination", "Fact", "Post", "parse_span",
 ]
 
 KINDS = ("journey", "exception")
@@ -41,6 +41,10 @@ _UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
 _SPAN = re.compile(r"^(\d+)(?:\s*[-–]\s*(\d+))?(?:\s*(day|days|week|weeks|month|months))?$")
 _CHECKED = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+# Japan Post's acceptance list: its columns and what each mark says (widget/jptrack/acceptance.py).
+ACCEPTANCE_COLUMNS = ("letter-air", "letter-sal", "letter-surface", "parcel-air", "parcel-sal",
+                      "parcel-surface", "ems")
+ACCEPTANCE_STATES = ("ok", "some", "stopped", "none")
 # What a dated change did: a service or a country's acceptance, from that day on.
 CHANGE_STATES = ("offered", "limited", "suspended", "ended", "untracked")
 
@@ -169,6 +173,7 @@ class Service:
     # Other ways a paste names the service ("par avion", "船便"); its id and name count too.
     aliases: tuple[str, ...] = ()
     numbers: tuple[str, ...] = ()  # first letters of its S10 numbers ("E" for EMS)
+    acceptance: str | None = None  # its column in Japan Post's acceptance list (ACCEPTANCE_COLUMNS)
     # The service whose silence windows it uses at a stage that gives none of its own.
     windows_like: str | None = None
     days: Fact | None = None       # days from posting to delivery anywhere: (fewest, most)
@@ -214,6 +219,20 @@ class Destination:
 
     def change_on(self, day: str) -> Change | None:
         return _change_on(self.acceptance, day)
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """A dated copy of Japan Post's acceptance list: per country, per column (parcel-air,
+    ems, …) whether it accepts items: ok, some, stopped, none (no such service)."""
+    date: str
+    source: str
+    countries: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+    def state(self, country: str | None, column: str | None) -> str | None:
+        if not country or not column:
+            return None
+        return dict(dict(self.countries).get(country, ())).get(column)
 
 
 def _change_on(changes, day: str) -> Change | None:
@@ -397,6 +416,7 @@ class Catalog:
     destinations: tuple[Destination, ...] = ()
     # The checker's sentences about the destination (DESTINATION_TEXTS), by case.
     destination_texts: tuple[tuple[str, Text], ...] = ()
+    acceptance: Acceptance | None = None     # Japan Post's acceptance list, as last copied
     _by_id: Mapping[str, Stage] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -460,6 +480,9 @@ class Catalog:
             **({"destinations": {d.code: _destination_to_dict(d, text) for d in self.destinations},
                 "destination_texts": {case: text(t) for case, t in self.destination_texts}}
                if self.destinations else {}),
+            **({"acceptance": {"date": self.acceptance.date, "source": self.acceptance.source,
+                               "countries": {c: dict(row) for c, row in self.acceptance.countries}}}
+               if self.acceptance else {}),
         }
 
     def to_json(self) -> str:
@@ -487,6 +510,8 @@ def _service_to_dict(s: Service, text) -> dict[str, Any]:
         data["aliases"] = list(s.aliases)
     if s.numbers:
         data["numbers"] = list(s.numbers)
+    if s.acceptance:
+        data["acceptance"] = s.acceptance
     if s.windows_like:
         data["windows_like"] = s.windows_like
     for name in ("days", "buffer"):
@@ -662,7 +687,8 @@ def _line_of(container: Any, key: Any = None) -> int | None:
 
 _TOP_FIELDS = {"version": True, "languages": True, "services": True, "sources": True,
                "contacts": True, "verdicts": True, "assumed_service": True, "stages": True,
-               "reading": False, "inferred": True, "destinations": False, "destination_texts": False}
+               "reading": False, "inferred": True, "destinations": False, "destination_texts": False,
+               "acceptance": False}
 # Where a reading action happens (`reading.actions[].stages`), from the item's posting to its
 # delivery: the origin country's post and sorting centres, its office of exchange and airport,
 # a third country, then the destination country's airport, office of exchange, sorting
@@ -810,9 +836,30 @@ class _Validator:
         inferred = tuple(self.text(entry[name], entry, name, f"inferred.{name}", languages)
                          for name in ("label", "note"))
         texts = tuple(self.destination_texts(data, languages)) if destinations else ()
+        acceptance = self.acceptance(data) if "acceptance" in data else None
         return Catalog(languages, services, sources, contacts,
                        tuple(sorted(stages, key=lambda s: s.order)), verdicts, assumed_service, reading, inferred,
-                       destinations, texts)
+                       destinations, texts, acceptance)
+
+    def acceptance(self, data) -> Acceptance:
+        entry = self.mapping(data["acceptance"], data, "acceptance", "acceptance",
+                             {"date": True, "source": True, "countries": True})
+        table = entry["countries"]
+        if not isinstance(table, dict):
+            self.fail("expected a mapping of ISO country code to its columns", entry, "countries",
+                      "acceptance.countries")
+        rows = []
+        for code, row in table.items():
+            code = self.country(code, table, code, "acceptance.countries")
+            row = self.mapping(row, table, code, f"acceptance.countries.{code}",
+                               dict.fromkeys(ACCEPTANCE_COLUMNS, True))
+            for column, state in row.items():
+                if state not in ACCEPTANCE_STATES:
+                    self.fail(f"expected one of {list(ACCEPTANCE_STATES)}, got {state!r}", row, column,
+                              f"acceptance.countries.{code}.{column}")
+            rows.append((code, tuple((c, row[c]) for c in ACCEPTANCE_COLUMNS)))
+        return Acceptance(self.day(entry["date"], entry, "date", "acceptance.date"),
+                          self.string(entry["source"], entry, "source", "acceptance.source"), tuple(rows))
 
     def destination_texts(self, data, languages):
         if "destination_texts" not in data:
@@ -888,7 +935,7 @@ class _Validator:
         named: dict[str, str] = {}   # folded name -> the service that uses it
         for ident, entry, (name, description) in self.named_table(
                 data, "services", languages, ("name", "description"),
-                ("aliases", "numbers", "windows_like", "days", "buffer", "changes")):
+                ("aliases", "numbers", "acceptance", "windows_like", "days", "buffer", "changes")):
             field = f"services.{ident}"
             raw = self.list_of(entry.get("aliases", []), entry, "aliases", f"{field}.aliases", allow_empty=True)
             aliases = [self.string(a, raw, i, f"{field}.aliases") for i, a in enumerate(raw)]
@@ -912,7 +959,11 @@ class _Validator:
                 if not isinstance(letter, str) or not re.fullmatch(r"[A-Z]", letter):
                     self.fail(f"expected the capital letter its tracking numbers start with, got {letter!r}",
                               letters, i, f"{field}.numbers")
-            yield Service(ident, name, description, tuple(aliases), tuple(letters), like,
+            column = entry.get("acceptance")
+            if column is not None and column not in ACCEPTANCE_COLUMNS:
+                self.fail(f"expected one of {list(ACCEPTANCE_COLUMNS)}, got {column!r}", entry, "acceptance",
+                          f"{field}.acceptance")
+            yield Service(ident, name, description, tuple(aliases), tuple(letters), column, like,
                           self.fact(entry, "days", field, languages, "span") if "days" in entry else None,
                           self.fact(entry, "buffer", field, languages, "duration") if "buffer" in entry else None,
                           self.changes(entry, "changes", field, languages))

@@ -162,14 +162,15 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
     stage = catalog.stage(current.stage) if current else None
     posted = _posting_date(journey.ordered)
     origin = journey.ends.origin or _number_country(numbers)
+    country, chosen = journey.ends.destination, False
+    if country is None and isinstance(destination, str) and destination.upper() != origin:
+        country, chosen = destination.upper(), True
     service, assumed = _verdict.choose_service(catalog, stage, numbers=numbers, posted=posted,
+                                               destination=country if origin in (None, "JP") else None,
                                                texts=[normalized] if stage or numbers else ())
     last = current.date if current else None
     if current and last is None:
         last = _placed_date(current, journey.ordered)
-    country, chosen = journey.ends.destination, False
-    if country is None and isinstance(destination, str) and destination.upper() != origin:
-        country, chosen = destination.upper(), True
     place = catalog.destination(country)
     post = _post_contact(place, numbers)
     return {

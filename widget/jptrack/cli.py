@@ -2,10 +2,11 @@
 
     jptrack classify [FILE|-] [--json] [--explain] [--today YYYY-MM-DD] [--catalog PATH]
     jptrack batch FILE... [--csv] [--today YYYY-MM-DD] [--catalog PATH]
+    jptrack refresh-acceptance FILE --date YYYY-MM-DD [--catalog PATH]   (maintainers)
 
 Bad input never prints a traceback: one line on stderr and an exit code from `EXIT`.
 
->>> sorted(EXIT.values()) == list(range(9))
+>>> sorted(EXIT.values()) == list(range(10))
 True
 """
 
@@ -34,6 +35,7 @@ EXIT = {
     "input-too-long": 6,
     "catalog": 7,
     "batch-partial": 8,
+    "acceptance": 9,
 }
 
 _EPILOG = """exit codes:
@@ -46,6 +48,7 @@ _EPILOG = """exit codes:
   6  input too long (limit: {limit:,} characters)
   7  stages.yaml missing or broken
   8  batch: some files could not be classified (their rows say why)
+  9  refresh-acceptance: the file is not Japan Post's acceptance list
 """.format(limit=MAX_INPUT_CHARS)
 
 
@@ -85,6 +88,17 @@ def _parser() -> argparse.ArgumentParser:
                           help="one row per paste, to triage a support inbox")
     many.add_argument("files", nargs="+", help="files with pasted text")
     many.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    refresh = sub.add_parser(
+        "refresh-acceptance", epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="turn a downloaded copy of Japan Post's acceptance list into stages.yaml's dated snapshot",
+        description="Reads Japan Post's acceptance_countries.json (downloaded by hand from "
+                    "post.japanpost.jp/service/send/oversea/information/json/acceptance_countries.json) and "
+                    "rewrites the `acceptance:` section at the end of stages.yaml for the countries that have "
+                    "a destinations: entry. Nothing is fetched.")
+    refresh.add_argument("file", help="the downloaded acceptance_countries.json")
+    refresh.add_argument("--date", type=_iso_date, required=True, metavar="YYYY-MM-DD",
+                         help="the day the file was downloaded")
+    refresh.add_argument("--catalog", type=Path, metavar="PATH", help="stages.yaml to update (default: the repo's)")
     return parser
 
 
@@ -114,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         catalog = _load_catalog(args.catalog)
         if args.command == "classify":
             return _classify(args, catalog)
+        if args.command == "refresh-acceptance":
+            return _refresh_acceptance(args, catalog)
         return _batch(args, catalog)
     except _Fail as e:
         _error(str(e))
@@ -211,6 +227,41 @@ def _batch(args, catalog) -> int:
         for row in [header, *rows]:
             print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
     return EXIT["batch-partial"] if failed else EXIT["ok"]
+
+
+def _refresh_acceptance(args, catalog) -> int:
+    from . import acceptance
+    from .catalog import loads
+
+    path = args.catalog or default_catalog_path()
+    try:
+        rows = acceptance.load_rows(Path(args.file).read_text(encoding="utf-8-sig"))
+        countries, unmatched = acceptance.read_rows(rows, acceptance.names_to_codes(catalog))
+    except OSError as e:
+        raise _Fail("file-unreadable", f"{args.file}: {e.strerror or e}") from None
+    except (UnicodeDecodeError, acceptance.AcceptanceError) as e:
+        raise _Fail("acceptance", f"{args.file}: {e}") from None
+    missing = sorted({d.code for d in catalog.destinations} - set(countries) - {"JP"})
+    if not countries:
+        raise _Fail("acceptance", f"{args.file}: no row matched a destination of {path.name}")
+    source = (f"Japan Post's acceptance list (post.japanpost.jp/service/send/oversea/information/json/"
+              f"acceptance_countries.json), downloaded {args.date.isoformat()}")
+    text = acceptance.replace_section(path.read_text(encoding="utf-8"),
+                                      acceptance.section(countries, date=args.date.isoformat(), source=source))
+    try:
+        new = loads(text, file=path.name)    # never write a catalog that would not load
+    except CatalogError as e:
+        raise _Fail("catalog", f"catalog: {e}") from None
+    old = catalog.acceptance
+    for code, row in sorted(countries.items()):
+        for column, state in row.items():
+            before = old.state(code, column) if old else None
+            if before != state:
+                print(f"{code} {column}: {before or '-'} → {state}")
+    path.write_text(text, encoding="utf-8")
+    print(f"{path}: acceptance list of {new.acceptance.date} for {len(countries)} countries"
+          + (f"; not in the file: {', '.join(missing)}" if missing else ""))
+    return EXIT["ok"]
 
 
 def _destination_lines(notes: dict, destination) -> list[str]:

@@ -51,14 +51,15 @@ def service_hints(catalog, texts) -> set[str]:
     return found
 
 
-def choose_service(catalog, stage, *, numbers=(), texts=(), posted: date | None = None
-                   ) -> tuple[str | None, bool]:
+def choose_service(catalog, stage, *, numbers=(), texts=(), posted: date | None = None,
+                   destination: str | None = None) -> tuple[str | None, bool]:
     """(service id, assumed?) from the tracking number's first letter and the paste's words.
 
     The number narrows the services (E is EMS; C is a parcel by air, sea or SAL); words the
     paste uses narrow them further. Among several left, those Japan Post offered on the
-    posting date come first (no SAL after April 2020), and the slowest of them (the one with
-    the longest act-after window at this stage) is assumed.
+    posting date, and accepts for the destination in its acceptance list, come first (no SAL
+    after April 2020, no surface where ships do not go), and the slowest of them (the one
+    with the longest act-after window at this stage) is assumed.
     """
     plausible = [s.id for s in catalog.services]
     for entry in numbers:
@@ -74,15 +75,17 @@ def choose_service(catalog, stage, *, numbers=(), texts=(), posted: date | None 
         return hinted[0], False
     if hinted:
         plausible = hinted
-    elif posted is not None:
-        day = posted.isoformat()
-        plausible = [s for s in plausible if _offered(catalog.service(s), day)] or plausible
+    else:
+        plausible = [s for s in plausible if _offered(catalog, catalog.service(s), posted, destination)] or plausible
     return _slowest(stage, plausible), True
 
 
-def _offered(service, day: str) -> bool:
-    change = service.change_on(day)
-    return change is None or change.state in ("offered", "limited")
+def _offered(catalog, service, posted: date | None, destination: str | None) -> bool:
+    change = service.change_on(posted.isoformat()) if posted else None
+    if change is not None and change.state not in ("offered", "limited"):
+        return False
+    listed = catalog.acceptance.state(destination, service.acceptance) if catalog.acceptance else None
+    return listed not in ("stopped", "none")
 
 
 def service_note(catalog, service_id: str | None, posted: date | None) -> str | None:
