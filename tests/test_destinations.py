@@ -244,9 +244,13 @@ def test_a_number_alone_gets_its_service_and_tracking_links():
     assert result["current_stage"] is None and result["service"]["id"] == "ems"
     assert result["origin"] == "JP"
     assert result["verdict"]["message"].startswith("EG123456785JP")
-    links = {link["post"]: link["url"] for link in result["tracking_links"]}
-    assert links == {"Japan Post": CATALOG.destination("JP").post.tracking_url("EG123456785JP"),
-                     "USPS": CATALOG.destination("US").post.tracking_url("EG123456785JP")}
+    links = {(link["post"], link["language"]): link["url"] for link in result["tracking_links"]}
+    japan_post = CATALOG.destination("JP").post
+    language, _, local = japan_post.track_local
+    assert links == {("Japan Post", None): japan_post.tracking_url("EG123456785JP"),
+                     ("Japan Post", language): local.replace("{number}", "EG123456785JP"),
+                     ("USPS", None): CATALOG.destination("US").post.tracking_url("EG123456785JP")}
+    assert "locale=ja" in links[("Japan Post", language)] and "locale=en" in links[("Japan Post", None)]
     # the US limit of August 2025 is said for an item posted (at the latest) today
     assert result["destination_notes"]["acceptance"]["text"] == CATALOG.destination("US").acceptance[0].note.en
 
@@ -364,3 +368,21 @@ def test_a_broken_acceptance_snapshot_names_its_line():
     assert e.line == line_of(bad, "    CA: {")
     e = error_of(good.replace("ems: ok}", "}"))
     assert e.field == "acceptance.countries.CA.ems" and "missing required field 'ems'" in str(e)
+
+
+@pytest.mark.parametrize("local, field, expected", [
+    ('{language: Français, lang: fr, url: "https://example.org/fr/{number}"}', None, None),
+    ('{language: Français, lang: fr, url: "http://example.org/fr/{number}"}', "destinations.CA.post.track_local.url",
+     "expected an https:// tracking address with {number}"),
+    ('{language: Français, lang: French, url: "https://example.org/fr/{number}"}',
+     "destinations.CA.post.track_local.lang", "expected a two-letter language code"),
+    ('{language: Français, url: "https://example.org/fr/{number}"}', "destinations.CA.post.track_local",
+     "missing required field 'lang'"),
+])
+def test_a_post_may_link_its_own_language_page(local, field, expected):
+    source = broken('track: "https://example.org/t/{number}",', f'track: "https://example.org/t/{{number}}", track_local: {local},')
+    if field is None:
+        assert cat.loads(source).destination("CA").post.track_local == ("Français", "fr", "https://example.org/fr/{number}")
+        return
+    e = error_of(source)
+    assert e.field == field and expected in str(e), str(e)

@@ -193,6 +193,9 @@ class Post:
     track: str | None      # a tracking-page URL with {number}, when the post offers one
     source: str
     checked: str
+    # The same page in the post's own language, when `track` is another:
+    # (language name as written in it, its code, URL with {number}).
+    track_local: tuple[str, str, str] | None = None
 
     def tracking_url(self, number: str | None = None) -> str:
         return self.track.replace("{number}", number) if self.track and number else self.site
@@ -524,6 +527,8 @@ def _service_to_dict(s: Service, text) -> dict[str, Any]:
 
 def _destination_to_dict(d: Destination, text) -> dict[str, Any]:
     post = {"name": d.post.name, "site": d.post.site, **({"track": d.post.track} if d.post.track else {}),
+            **({"track_local": dict(zip(("language", "lang", "url"), d.post.track_local))}
+               if d.post.track_local else {}),
             "source": d.post.source, "checked": d.post.checked}
     data = {"name": text(d.name), **({"in_sentence": text(d.in_sentence)} if d.in_sentence else {}),
             "post": post, "hold": _fact_to_dict(d.hold, "days", text),
@@ -1054,7 +1059,8 @@ class _Validator:
                                                              "hold": True, "duty": True, "days": True,
                                                              "acceptance": False})
             raw_post = self.mapping(entry["post"], entry, "post", f"{field}.post",
-                                    {"name": True, "site": True, "track": False, "source": True, "checked": True})
+                                    {"name": True, "site": True, "track": False, "track_local": False,
+                                     "source": True, "checked": True})
             urls = {}
             for name in ("site", "track"):
                 if name in raw_post:
@@ -1065,9 +1071,21 @@ class _Validator:
             if "track" in urls and "{number}" not in urls["track"]:
                 self.fail("expected the tracking address with {number} where the tracking number goes",
                           raw_post, "track", f"{field}.post.track")
+            local = None
+            if "track_local" in raw_post:
+                where = f"{field}.post.track_local"
+                item = self.mapping(raw_post["track_local"], raw_post, "track_local", where,
+                                    {"language": True, "lang": True, "url": True})
+                url = self.string(item["url"], item, "url", f"{where}.url")
+                if not url.startswith("https://") or "{number}" not in url:
+                    self.fail("expected an https:// tracking address with {number} in it", item, "url", f"{where}.url")
+                lang = item["lang"]
+                if not isinstance(lang, str) or not _LANG.match(lang):
+                    self.fail(f"expected a two-letter language code, got {lang!r}", item, "lang", f"{where}.lang")
+                local = (self.string(item["language"], item, "language", f"{where}.language"), lang, url)
             post = Post(self.string(raw_post["name"], raw_post, "name", f"{field}.post.name"), urls["site"],
                         urls.get("track"), self.string(raw_post["source"], raw_post, "source", f"{field}.post.source"),
-                        self.checked(raw_post["checked"], raw_post, "checked", f"{field}.post.checked"))
+                        self.checked(raw_post["checked"], raw_post, "checked", f"{field}.post.checked"), local)
             days_table = self.mapping(entry["days"], entry, "days", f"{field}.days",
                                       dict.fromkeys(service_ids, False))
             days = tuple((service, self.fact(days_table, service, f"{field}.days", languages, "span"))

@@ -267,8 +267,14 @@ def _tracking_links(catalog, numbers, place) -> list[dict]:
         return []
     links = []
     for where in (catalog.destination(number["country"]), place):
-        if where is not None and where.post.track and all(l["post"] != where.post.name for l in links):
-            links.append({"post": where.post.name, "url": where.post.tracking_url(number["number"])})
+        if where is None or not where.post.track or any(link["post"] == where.post.name for link in links):
+            continue
+        links.append({"post": where.post.name, "url": where.post.tracking_url(number["number"]),
+                      "language": None, "lang": None})
+        if where.post.track_local:
+            language, lang, url = where.post.track_local
+            links.append({"post": where.post.name, "url": url.replace("{number}", number["number"]),
+                          "language": language, "lang": lang})
     return links
 
 

@@ -310,7 +310,7 @@ def report(result: dict, *, explain: bool = False) -> str:
     for line in _destination_lines(result.get("destination_notes") or {}, destination):
         out.append(line)
     for link in result.get("tracking_links") or []:
-        out.append(f"Track at {link['post']}: {link['url']}")
+        out.append(f"Track at {link['post']}{' (' + link['language'] + ')' if link.get('language') else ''}: {link['url']}")
     out.append("Tracking numbers:" if result["tracking_numbers"] else "Tracking numbers: none found")
     for n in result["tracking_numbers"]:
         out.append(f"  {n['number']}  {'valid' if n['valid'] else 'INVALID'}  {n['message']}")

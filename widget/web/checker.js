@@ -555,7 +555,10 @@ function renderDestination(result, sub) {
   if (notes.duty) items.append(el("li", { class: "jptrack__duty" }, el("strong", {}, "Duty and tax: "), notes.duty.text, checked(notes.duty)));
   if (notes.acceptance) items.append(el("li", { class: "jptrack__acceptance" }, notes.acceptance.text, checked(notes.acceptance)));
   if (service.note) items.append(el("li", { class: "jptrack__service-note" }, service.note));
-  for (const link of links) items.append(el("li", {}, outLink(link.url, `Open ${link.post}'s tracking for this number`)));
+  for (const link of links) {
+    items.append(el("li", {}, outLink(link.url, `Open ${link.post}'s tracking for this number`),
+      link.language ? el("span", { lang: link.lang }, ` (${link.language})`) : ""));
+  }
   if (place && place.post && !links.some((l) => l.post === place.post)) {
     items.append(el("li", {}, outLink(place.tracking_url, `${place.post} tracking`)));
   }
