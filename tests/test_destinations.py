@@ -376,7 +376,7 @@ def test_a_broken_acceptance_snapshot_names_its_line():
      "expected an https:// tracking address with {number}"),
     ('{language: Français, lang: French, url: "https://example.org/fr/{number}"}',
      "destinations.CA.post.track_local.lang", "expected a two-letter language code"),
-    ('{language: Français, url: "https://example.org/fr/{number}"}', "destinations.CA.post.track_local",
+    ('{language: Français, url: "https://example.org/fr/{number}"}', "destinations.CA.post.track_local.lang",
      "missing required field 'lang'"),
 ])
 def test_a_post_may_link_its_own_language_page(local, field, expected):
