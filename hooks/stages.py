@@ -165,7 +165,8 @@ def render_services(catalog: Catalog) -> str:
         now = "offered" if latest is None else f"{_STATES[latest.state]} since {_long_date(latest.date)}"
         services.append({"id": s.id, "name": s.name, "description": s.description, "numbers": s.numbers,
                          "changes": s.changes, "days": s.days, "buffer": s.buffer, "now": now,
-                         "days_text": _span(s.days.value) if s.days else "by country"})
+                         "days_text": _span(s.days.value) if s.days else "by country",
+                         "buffer_text": _span((s.buffer.value,) * 2) if s.buffer else ""})
     return _env().get_template("services.md.j2").render(services=services)
 
 
@@ -187,7 +188,7 @@ def render_destination(place, catalog: Catalog) -> str:
         if fact.value is None:
             text, source = "not verified", f"{fact.note} Checked {_month(fact.checked)}."
         else:
-            text = _span(fact.value) + (f", plus about {service.buffer.value} days" if service.buffer else "")
+            text = _span(fact.value) + (f", plus about {_span((service.buffer.value,) * 2)}" if service.buffer else "")
             text += " (any country)" if anywhere else ""
             source = f"{fact.source}; checked {_month(fact.checked)}"
         latest = service.changes[-1] if service.changes else None
