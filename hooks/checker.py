@@ -119,16 +119,22 @@ def on_config(config):
     stages = _hashed("stages", "json", catalog.to_json().encode("utf-8"))
     worker = _hashed("worker", "js", _read(web / "worker.js").encode("utf-8"))
     fast = _fast_start(root, build, archive[1], stages[1])
-    stdlib_name = f"stdlib-{fast['stdlib_sha'][:12]}.zip"
+    # Named after the bytes read now, which are the bytes published (not the manifest's word).
+    stdlib = (fast["dir"] / "stdlib.zip").read_bytes()
+    stdlib_sha = _sha(stdlib)
+    stdlib_name = f"stdlib-{stdlib_sha[:12]}.zip"
     snapshot = pack_snapshot((fast["dir"] / "snapshot.bin").read_bytes())
-    snapshot_name = _hashed("snapshot", "bin", snapshot + fast["stdlib_sha"].encode())[0]
-    build.files[f"{ASSETS}/{stdlib_name}"] = fast["dir"] / "stdlib.zip"
+    snapshot_name = _hashed("snapshot", "bin", snapshot + stdlib_sha.encode())[0]
+    build.files[f"{ASSETS}/{stdlib_name}"] = stdlib
     build.files[f"{ASSETS}/{snapshot_name}"] = snapshot
     names = {"worker": worker[0], "archive": archive[0], "catalog": stages[0],
              "pyodide": f"../pyodide/{build.version}/",
-             "stdlib": stdlib_name, "stdlibBytes": (fast["dir"] / "stdlib.zip").stat().st_size,
+             "stdlib": stdlib_name, "stdlibBytes": len(stdlib),
              "snapshot": snapshot_name, "buildId": fast["build_id"],
-             "lockInfo": fast["lock_info"]}
+             "lockInfo": fast["lock_info"],
+             # What the worker checks a kept copy (Cache Storage) against before using it.
+             "sha256": {"wasm": _sha((build.pyodide_dir / "pyodide.asm.wasm").read_bytes()),
+                        "snapshot": _sha(snapshot), "stdlib": stdlib_sha}}
     module = _read(web / "checker.js").replace(
         "const ASSETS = {};", "const ASSETS = " + json.dumps(names, sort_keys=True) + ";", 1)
     if "const ASSETS = {};" in module or names["worker"] not in module:
@@ -302,8 +308,9 @@ def _fast_start(root: Path, build: _Build, archive: bytes, catalog: bytes) -> di
     folder = cache / key
     manifest = folder / "manifest.json"
     if manifest.is_file():
-        os.utime(folder)
-        return {**json.loads(manifest.read_text(encoding="utf-8")), "dir": folder}
+        reused = _reuse(folder, manifest)
+        if reused is not None:
+            return reused
     node = shutil.which("node")
     if not node:
         raise PluginError("The checker's build needs Node.js (`node`) to make the Pyodide snapshot; "
@@ -344,6 +351,20 @@ def _fast_start(root: Path, build: _Build, archive: bytes, catalog: bytes) -> di
     for old in entries[CACHE_KEEP:]:
         shutil.rmtree(old, ignore_errors=True)
     return {**json.loads((folder / "manifest.json").read_text(encoding="utf-8")), "dir": folder}
+
+
+# A cache entry's files as its manifest recorded them, or None (the entry is removed) when a
+# file was changed or lost since: what is published is named after the bytes read here.
+def _reuse(folder: Path, manifest: Path) -> dict | None:
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    for name, key in (("stdlib.zip", "stdlib_sha"), ("snapshot.bin", "snapshot_sha")):
+        path = folder / name
+        if not path.is_file() or _sha(path.read_bytes()) != data.get(key):
+            log.warning(f"checker: {path} does not match its build cache manifest; building it again")
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+    os.utime(folder)
+    return {**data, "dir": folder}
 
 
 # The snapshot as published: Pyodide's image is the whole wasm memory (31 MB), more than half

@@ -368,3 +368,44 @@ def test_stage_pages_with_country_advice_link_the_destination_pages(built_site, 
         country_advice = bool(stage.destination_notes) or any(
             catalog.contact(c).destination_post for c in stage.contacts)
         assert linked == country_advice, stage.id
+
+
+# ---------------------------------------------------------------------------
+# The checker's build cache (.cache/checker/): reused only while its files are as made
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("tamper", ["stdlib.zip", "snapshot.bin", "missing"])
+def test_a_tampered_build_cache_entry_is_made_again(tmp_path, tamper):
+    hook = checker_hook()
+    folder = tmp_path / "entry"
+    folder.mkdir()
+    files = {"stdlib.zip": b"PK stdlib bytes", "snapshot.bin": b"snapshot bytes"}
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    manifest = folder / "manifest.json"
+    manifest.write_text(json.dumps({"stdlib_sha": hook._sha(files["stdlib.zip"]),
+                                    "snapshot_sha": hook._sha(files["snapshot.bin"])}), encoding="utf-8")
+    reused = hook._reuse(folder, manifest)
+    assert reused is not None and reused["dir"] == folder
+    if tamper == "missing":
+        (folder / "stdlib.zip").unlink()
+    else:
+        (folder / tamper).write_bytes(files[tamper] + b" and something else")
+    assert hook._reuse(folder, manifest) is None
+    assert not folder.exists()    # removed: the build makes the entry again
+
+
+def test_the_published_runtime_is_named_after_its_own_bytes(built_site):
+    import hashlib
+
+    folder = built_site / "assets" / "checker"
+    stdlib = next(folder.glob("stdlib-*.zip"))
+    assert stdlib.name == f"stdlib-{hashlib.sha256(stdlib.read_bytes()).hexdigest()[:12]}.zip"
+    script = next(folder.glob("checker-*.js")).read_text(encoding="utf-8")
+    assets = json.loads(re.search(r"const ASSETS = (\{.*?\});", script).group(1))
+    snapshot = folder / assets["snapshot"]
+    # the hashes the worker checks kept copies against are those of the published files
+    assert assets["sha256"]["stdlib"] == hashlib.sha256(stdlib.read_bytes()).hexdigest()
+    assert assets["sha256"]["snapshot"] == hashlib.sha256(snapshot.read_bytes()).hexdigest()
+    wasm = next((built_site / "assets" / "pyodide").glob("*/pyodide.asm.wasm"))
+    assert assets["sha256"]["wasm"] == hashlib.sha256(wasm.read_bytes()).hexdigest()

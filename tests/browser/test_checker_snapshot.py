@@ -43,9 +43,15 @@ def check_and_engine(page, url, **settings):
 def test_site_ships_a_snapshot_for_the_pinned_build(checker_site):
     snapshot, stdlib = assets(checker_site)
     packed = snapshot.read_bytes()
-    image = checker_hook().unpack_snapshot(packed)
-    assert len(packed) < len(image) / 2, "the zero pages should be left out"
-    assert checker_hook().pack_snapshot(image) == packed
+    hook = checker_hook()
+    image = hook.unpack_snapshot(packed)
+    # every all-zero block of the memory is left out: the packed file holds at most the others
+    block = hook.PACK_BLOCK
+    nonzero = sum(1 for i in range(0, len(image), block) if image[i:i + block].strip(b"\0"))
+    runs = int.from_bytes(packed[8:12], "little")
+    assert nonzero * block < len(image), "the memory has zero blocks to leave out"
+    assert len(packed) <= 12 + 8 * runs + nonzero * block, "the zero pages should be left out"
+    assert hook.pack_snapshot(image) == packed
     head = image[:48]
     assert int.from_bytes(head[:4], "little") == 0x706E7300
     build_id = re.search(r'BUILD_ID:"([0-9a-f]{64})"',
@@ -316,6 +322,72 @@ def test_a_broken_copy_is_dropped_and_the_checker_still_answers(profile, checker
     page.close()
     # The next visit starts from the HTTP cache again, and makes fresh copies.
     assert len(stay_until_copied(profile, checker_url)) == 3
+
+
+# Another page of the same origin rewrites a kept copy so that it still loads: a snapshot
+# whose stage title reads "PWNED…", a wasm with an extra custom section, a stdlib zip with a
+# comment. Each function gets the copy's bytes (Uint8Array) and the title to hijack.
+POISON = {
+    "/snapshot-": """(bytes, title) => {
+        const from = new TextEncoder().encode(title);
+        const to = new TextEncoder().encode("PWNED".padEnd(title.length, "!").slice(0, title.length));
+        let found = 0;
+        for (let i = bytes.indexOf(from[0]); i >= 0; i = bytes.indexOf(from[0], i + 1)) {
+            if (from.every((b, j) => bytes[i + j] === b)) { bytes.set(to, i); found++; }
+        }
+        if (!found) throw new Error("title not in the snapshot");
+        return bytes;
+    }""",
+    "pyodide.asm.wasm": """(bytes) => {
+        const section = [0x00, 10, 5, ...new TextEncoder().encode("pwned"), 1, 2, 3, 4];
+        const out = new Uint8Array(bytes.length + section.length);
+        out.set(bytes); out.set(section, bytes.length);
+        return out;
+    }""",
+    "/stdlib-": """(bytes) => {
+        let end = -1;   // the zip's end-of-central-directory record
+        for (let i = bytes.length - 22; i >= 0; i--) {
+            if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 5 && bytes[i + 3] === 6) { end = i; break; }
+        }
+        if (end < 0) throw new Error("not a zip");
+        const comment = new TextEncoder().encode("pwned");
+        const out = new Uint8Array(end + 22 + comment.length);
+        out.set(bytes.subarray(0, end + 22));
+        out[end + 20] = comment.length; out[end + 21] = 0;
+        out.set(comment, end + 22);
+        return out;
+    }""",
+}
+
+
+@pytest.mark.parametrize("target", list(POISON))
+def test_a_poisoned_copy_is_never_run(profile, checker_url, target):
+    """A copy another page of the site rewrote is caught by its SHA-256 before use: the next
+    visit shows the right result, says why it fell back, and has dropped every copy."""
+    page = profile.new_page()
+    configure(page)
+    page.goto(checker_url + "check/")
+    assert submit(page, TEXT) == "result"
+    title = page.inner_text(f"{WIDGET} .jptrack__stage a")
+    page.close()
+    keys = stay_until_copied(profile, checker_url, snapshot="always")
+    url = next(k for k in keys if target in k)
+    page = profile.new_page()
+    page.goto(checker_url + "404.html")
+    page.evaluate(f"""async () => {{
+        const cache = await caches.open({json.dumps(COPIES)});
+        const copy = await cache.match({json.dumps(url)});
+        const poisoned = ({POISON[target]})(new Uint8Array(await copy.arrayBuffer()), {json.dumps(title)});
+        await cache.put({json.dumps(url)}, new Response(poisoned, {{headers: copy.headers}}));
+    }}""")
+    page.close()
+    page = profile.new_page()
+    engine, fallback = check_and_engine(page, checker_url)
+    assert page.inner_text(f"{WIDGET} .jptrack__stage a") == title
+    assert "PWNED" not in page.inner_text(WIDGET)
+    assert engine == "snapshot" and fallback and "SHA-256" in fallback, (engine, fallback)
+    assert page.evaluate(f"caches.has({json.dumps(COPIES)})") is False
+    page.close()
 
 
 # ---------------------------------------------------------------------------

@@ -118,6 +118,7 @@ const engine = {
         stdlibBytes: ASSETS.stdlibBytes || null,
         buildId: ASSETS.buildId || null,
         lockInfo: ASSETS.lockInfo || null,
+        sha256: ASSETS.sha256 || null,   // a kept copy of the runtime is used only if it matches
         snapshotPolicy: fast ? policy : "never",
       });
     });

@@ -100,14 +100,19 @@ WebAssembly.Module = new Proxy(WebAssembly.Module, {
 // versioned (Pyodide's folder) or content-hashed, and the cache holds nothing else: a new
 // site build's copies replace the old ones. A start that went wrong while it read copies
 // drops them all, and a load that failed is tried again without them.
+// Any script of the same origin can rewrite Cache Storage (on GitHub Pages that is every
+// project site of the account), so a copy is used only when its SHA-256 is the one this
+// build published (the page's assets carry it); one that is not drops them all.
 const COPIES = "jptrack-runtime";
 const copies = {
   urls: new Set(),   // this site build's runtime files (absolute URLs)
   wasm: null,        // the wasm's URL: only precompile() reads its copy (see there)
   read: false,       // did this start read any copy?
   broken: null,      // what was wrong with a copy this start read
-  off: !self.caches, // Cache Storage needs a secure context (https or localhost)
+  off: !self.caches || !self.crypto || !crypto.subtle, // both need a secure context
   store: null,       // Promise of the Cache, or of null when it cannot be opened
+  hashes: new Map(), // URL -> the SHA-256 (hex) this build published for it
+  checked: new Map(),// URL -> Promise of its checked copy ({buffer, headers}) or null
 
   cache() {
     if (!this.store) this.store = caches.open(COPIES).catch(() => null);
@@ -116,13 +121,32 @@ const copies = {
 
   async match(url) {
     if (this.off || !this.urls.has(url)) return null;
+    let checked = this.checked.get(url);
+    if (!checked) this.checked.set(url, checked = this.check(url));
+    const copy = await checked;
+    return copy ? new Response(copy.buffer, { headers: copy.headers }) : null;
+  },
+
+  // The copy's bytes when their SHA-256 is this build's; else drop every copy (null).
+  async check(url) {
+    let copy;
     try {
-      const copy = await caches.match(url, { cacheName: COPIES });   // (opens no empty cache)
-      if (copy) this.read = true;
-      return copy || null;
+      copy = await caches.match(url, { cacheName: COPIES });   // (opens no empty cache)
     } catch {
       return null;
     }
+    if (!copy) return null;
+    this.read = true;
+    try {
+      const buffer = await copy.arrayBuffer();
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));
+      const actual = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+      if (actual === this.hashes.get(url)) return { buffer, headers: copy.headers };
+    } catch { /* unreadable: as good as changed */ }
+    this.broken = `the kept copy of ${new URL(url).pathname.split("/").pop()} is not this build's ` +
+      "(SHA-256 mismatch): all kept copies dropped";
+    await this.drop();
+    return null;
   },
 
   // Copy what the HTTP cache holds of this build's files; drop copies of other builds.
@@ -490,7 +514,10 @@ async function load(message, { forcePlain = false, reason = null } = {}) {
   const started = performance.now();
   progress(1, "Downloading Python");
   copies.wasm = message.pyodide + "pyodide.asm.wasm";
-  copies.urls = new Set([copies.wasm, message.snapshot, message.stdlib].filter(Boolean));
+  const sha256 = message.sha256 || {};
+  copies.hashes = new Map([[copies.wasm, sha256.wasm], [message.snapshot, sha256.snapshot],
+                           [message.stdlib, sha256.stdlib]].filter(([url, hash]) => url && hash));
+  copies.urls = new Set(copies.hashes.keys());   // a file without a published hash is never copied
   // Both of Pyodide's modules at once (loadPyodide would import the second one itself, later).
   const loader = Promise.all([import(message.pyodide + "pyodide.mjs"), import(message.pyodide + "pyodide.asm.mjs")])
     .then(([{ loadPyodide }, { default: createPyodideModule }]) => ({ loadPyodide, createPyodideModule }));
@@ -503,6 +530,7 @@ async function load(message, { forcePlain = false, reason = null } = {}) {
     await copies.drop();   // a broken copy may be the cause: once more, from the network
     python = await start(message, loader, forcePlain, `a kept copy failed: ${firstLine(error)}`);
   }
+  copies.checked.clear();   // the checked bytes are in Python's memory now; free ours
   python.fallback = python.fallback || copies.broken;
   if (python.fallback && copies.read) copies.drop();
   mode = python.mode;
