@@ -101,8 +101,11 @@ WebAssembly.Module = new Proxy(WebAssembly.Module, {
 // site build's copies replace the old ones. A start that went wrong while it read copies
 // drops them all, and a load that failed is tried again without them.
 // Any script of the same origin can rewrite Cache Storage (on GitHub Pages that is every
-// project site of the account), so a copy is used only when its SHA-256 is the one this
-// build published (the page's assets carry it); one that is not drops them all.
+// project site of the account), so nothing from a copy runs until its SHA-256 is found to
+// be the one this build published (the page's assets carry it): the wasm may compile and
+// the snapshot be read meanwhile, but the module is instantiated, the snapshot restored
+// and the stdlib handed to Python only after `trusted(url)`. A mismatch drops all copies
+// and that file comes from the HTTP cache instead.
 const COPIES = "jptrack-runtime";
 const copies = {
   urls: new Set(),   // this site build's runtime files (absolute URLs)
@@ -112,41 +115,46 @@ const copies = {
   off: !self.caches || !self.crypto || !crypto.subtle, // both need a secure context
   store: null,       // Promise of the Cache, or of null when it cannot be opened
   hashes: new Map(), // URL -> the SHA-256 (hex) this build published for it
-  checked: new Map(),// URL -> Promise of its checked copy ({buffer, headers}) or null
+  reads: new Map(),  // URL -> Promise of its copy ({buffer, headers, matches}) or null
 
   cache() {
     if (!this.store) this.store = caches.open(COPIES).catch(() => null);
     return this.store;
   },
 
+  // The copy of url as a Response (its hash still being checked: see trusted), or null.
   async match(url) {
     if (this.off || !this.urls.has(url)) return null;
-    let checked = this.checked.get(url);
-    if (!checked) this.checked.set(url, checked = this.check(url));
-    const copy = await checked;
+    let read = this.reads.get(url);
+    if (!read) this.reads.set(url, read = this.readCopy(url));
+    const copy = await read;
     return copy ? new Response(copy.buffer, { headers: copy.headers }) : null;
   },
 
-  // The copy's bytes when their SHA-256 is this build's; else drop every copy (null).
-  async check(url) {
-    let copy;
+  async readCopy(url) {
     try {
-      copy = await caches.match(url, { cacheName: COPIES });   // (opens no empty cache)
-    } catch {
-      return null;
-    }
-    if (!copy) return null;
-    this.read = true;
-    try {
+      const copy = await caches.match(url, { cacheName: COPIES });   // (opens no empty cache)
+      if (!copy) return null;
+      this.read = true;
       const buffer = await copy.arrayBuffer();
-      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));
-      const actual = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-      if (actual === this.hashes.get(url)) return { buffer, headers: copy.headers };
-    } catch { /* unreadable: as good as changed */ }
+      const matches = crypto.subtle.digest("SHA-256", buffer).then((digest) => Array.from(
+        new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("") === this.hashes.get(url),
+        () => false);
+      return { buffer, headers: copy.headers, matches };
+    } catch {
+      return null;   // unreadable: the HTTP cache has the file
+    }
+  },
+
+  // May what was read of url run? True when no copy of it was read, or when the copy read
+  // is this build's; otherwise every copy is dropped, and false.
+  async trusted(url) {
+    const copy = await (this.reads.get(url) || null);
+    if (!copy || await copy.matches) return true;
     this.broken = `the kept copy of ${new URL(url).pathname.split("/").pop()} is not this build's ` +
       "(SHA-256 mismatch): all kept copies dropped";
     await this.drop();
-    return null;
+    return false;
   },
 
   // Copy what the HTTP cache holds of this build's files; drop copies of other builds.
@@ -185,7 +193,7 @@ self.fetch = async function (input, init) {
   const url = String(input && input.url ? input.url : input);
   const get = !init || !init.method || init.method.toUpperCase() === "GET";
   const copy = get && url !== copies.wasm ? await copies.match(url) : null;
-  return copy || networkFetch(input, init);
+  return copy && await copies.trusted(url) ? copy : networkFetch(input, init);
 };
 
 function progress(step, label) {
@@ -270,9 +278,10 @@ function precompile(base, measure) {
     let module;
     try {
       module = await compiled;
+      if (fromCopy && !await copies.trusted(url)) throw new Error("not this build's wasm");
     } catch (error) {
       if (fromCopy) {   // a broken copy: drop them all, and take the wasm from the network
-        copies.broken = `the kept copy of the wasm did not compile (${firstLine(error)})`;
+        copies.broken = copies.broken || `the kept copy of the wasm did not compile (${firstLine(error)})`;
         await copies.drop();
       }
       // Our compile failed (a network error, say): Pyodide's own way, from a real request.
@@ -330,7 +339,9 @@ async function fromCache(url) {
 // unpacked here, into an image-sized array whose other pages stay untouched zeros (Pyodide
 // sizes the wasm memory from the image's length); restoringDirectly writes the rest.
 async function snapshotImage({ snapshot, buildId }, cached) {
-  const packed = new PackedSnapshot(await fetchOk(snapshot, "buffer", cached));
+  let bytes = await fetchOk(snapshot, "buffer", cached);
+  if (!await copies.trusted(snapshot)) bytes = await fetchOk(snapshot, "buffer");   // (copies are off now)
+  const packed = new PackedSnapshot(bytes);
   mark("snapshot");
   const image = new Uint8Array(packed.size);
   packed.writeInto(image, 0, Math.min(packed.size, MAX_HEADER));   // (Pyodide reads no further)
@@ -530,7 +541,7 @@ async function load(message, { forcePlain = false, reason = null } = {}) {
     await copies.drop();   // a broken copy may be the cause: once more, from the network
     python = await start(message, loader, forcePlain, `a kept copy failed: ${firstLine(error)}`);
   }
-  copies.checked.clear();   // the checked bytes are in Python's memory now; free ours
+  copies.reads.clear();   // what was read is in Python's memory now; free our copy of it
   python.fallback = python.fallback || copies.broken;
   if (python.fallback && copies.read) copies.drop();
   mode = python.mode;
