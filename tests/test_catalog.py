@@ -488,3 +488,45 @@ def test_a_source_country_is_checked():
     e = error_of(broken("japan-post: {name: Japan Post, scope: journey, dates: month-first}",
                         "japan-post: {name: Japan Post, scope: journey, dates: month-first, country: Japan}"))
     assert e.field == "sources.japan-post.country" and "ISO 3166" in str(e)
+
+
+# ---------------------------------------------------------------------------
+# Files YAML accepts that are still not a catalog (reference 08): named with a line, never
+# a traceback
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, expected, needle", [
+    # a list or a mapping as a key
+    ("version: 1\n", "version: 1\n? [a, b]\n: x\n", "a key must be a plain name, got a list", "? [a, b]"),
+    ("version: 1\n", "version: 1\n? {a: b}\n: x\n", "a key must be a plain name, got a mapping", "? {a: b}"),
+    # yes/no are true/false in YAML 1.1: a key like NO (Norway) must be quoted
+    ("  japan-post: {name: Japan Post", "  no: {name: Japan Post", "a key must be a plain name, got true/false",
+     "  no: {name"),
+    # blocks nested thousands deep (Python's stack would run out)
+    ("version: 1\n", "version: 1\ndeep: " + "[" * 5000 + "]" * 5000 + "\n", "blocks nested more than 64 deep",
+     "deep: [[["),
+    # version must be the number 1, not true (which Python counts as 1)
+    ("version: 1", "version: true", "expected version: 1, got True", "version: true"),
+])
+def test_yaml_that_is_not_a_catalog_is_named_with_its_line(old, new, expected, needle):
+    source = broken(old, new)
+    e = error_of(source)
+    assert expected in str(e), str(e)
+    assert e.line == line_of(source, needle)
+
+
+def test_a_merge_key_is_not_a_duplicate():
+    # YAML merge keys (<<) let an editor reuse a block; the block's own entry wins
+    source = broken("contacts:\n  shop: {name: The shop, how: Email them.}",
+                    "contacts:\n  shop: &shop {name: The shop, how: Email them.}\n  other: {<<: *shop, how: Call them.}")
+    other = cat.loads(source).contact("other")
+    assert (other.name.en, other.how.en) == ("The shop", "Call them.")
+    twice = source.replace("how: Call them.}", "how: Call them., how: Write.}")
+    e = error_of(twice)
+    assert "key 'how' appears twice in the same block" in str(e) and e.line == line_of(twice, "other:")
+
+
+def test_deep_json_is_named_not_a_traceback():
+    with pytest.raises(cat.CatalogError) as info:
+        cat.load_json("[" * 100_000 + "]" * 100_000)
+    assert "nested more than" in str(info.value)

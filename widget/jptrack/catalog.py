@@ -617,6 +617,9 @@ def loads(source: str, *, file: str = "stages.yaml", docs_dir: str | Path | None
         data = yaml.load(source, Loader=_line_loader(yaml, file))
     except CatalogError:
         raise
+    except RecursionError:
+        _check_depth(yaml, source, file)      # names the line (only a broken file gets here)
+        raise CatalogError(f"blocks nested more than {MAX_DEPTH} deep", file=file) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -632,7 +635,27 @@ def load_json(source: str | bytes, *, file: str = "stages.json") -> Catalog:
         data = json.loads(source)
     except ValueError as e:
         raise CatalogError(f"invalid JSON: {e}", file=file) from None
+    except RecursionError:
+        raise CatalogError(f"blocks nested more than {MAX_DEPTH} deep", file=file) from None
     return _Validator(file).catalog(data)
+
+
+# No catalog needs more; deeper nesting is a broken file (and would exhaust Python's stack).
+MAX_DEPTH = 64
+
+
+def _check_depth(yaml, source: str, file: str) -> None:
+    """Stop at a block nested deeper than MAX_DEPTH, naming its line. The parser's events
+    come without recursion, so this works where loading ran out of stack."""
+    depth = 0
+    for event in yaml.parse(source):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise CatalogError(f"blocks nested more than {MAX_DEPTH} deep; a catalog needs a few levels",
+                                   file=file, line=event.start_mark.line + 1)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 class _LineDict(dict):
@@ -652,16 +675,25 @@ def _line_loader(yaml, file: str):
         pass
 
     def mapping(loader, node):
+        explicit = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
         loader.flatten_mapping(node)
+        merged = len(node.value) - explicit     # a merge key's (<<) entries come first
         result = _LineDict()
         result.line, result.lines = node.start_mark.line + 1, {}
-        for key_node, value_node in node.value:
+        inherited = set()
+        for i, (key_node, value_node) in enumerate(node.value):
             key = loader.construct_object(key_node, deep=True)
-            if key in result:
-                raise CatalogError(f"key '{key}' appears twice in the same block",
-                                   file=file, line=key_node.start_mark.line + 1)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, (str, int, float)) or isinstance(key, bool):
+                raise CatalogError(f"a key must be a plain name, got {_kind(key)}", file=file, line=line)
+            if key in result and key not in inherited:
+                raise CatalogError(f"key '{key}' appears twice in the same block", file=file, line=line)
+            if i < merged:
+                inherited.add(key)      # from a merge key: the block's own entry may replace it
+            else:
+                inherited.discard(key)
             result[key] = loader.construct_object(value_node, deep=True)
-            result.lines[key] = key_node.start_mark.line + 1
+            result.lines[key] = line
         return result
 
     def sequence(loader, node):
@@ -814,7 +846,7 @@ class _Validator:
         if data is None:
             self.fail("the file is empty")
         data = self.mapping(data, data, None, "", _TOP_FIELDS)
-        if data["version"] != 1:
+        if type(data["version"]) is not int or data["version"] != 1:
             self.fail(f"expected version: 1, got {data['version']!r}", data, "version", "version")
         languages = tuple(self.list_of(data["languages"], data, "languages", "languages"))
         for i, lang in enumerate(languages):
