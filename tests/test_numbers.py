@@ -74,3 +74,16 @@ def test_find_reports_mistyped_dashed_domestic_number():
 def test_countries_table():
     assert len(numbers.COUNTRIES) == 249
     assert numbers.country_name("JP") == "Japan"
+
+
+@pytest.mark.parametrize("text", ["item EG৭২৫০৮৯৩০৩JP", "EG ٧٢٥ ٠٨٩ ٣٠٣ JP", "１２３४५६७८९०१"])
+def test_digits_of_other_scripts_are_not_numbers(text):
+    # \d would match them, and the number was then reported "mistyped" against its own check digit
+    assert numbers.find(text) == []
+
+
+@pytest.mark.parametrize("number, digit", [("EG৭২৫০৮৯৩০৩JP", "৭"), ("१२३४५६७८९०१", "१")])
+def test_a_number_typed_in_other_digits_says_so(number, digit):
+    entry = numbers.info(number)
+    assert not entry["valid"] and f"has the digit {digit}, not one of 0-9" in entry["message"]
+    assert "mistyped" not in entry["message"]

@@ -89,7 +89,9 @@ class InvalidComponent(ValidationError):
 # ---------------------------------------------------------------------------
 
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−－.]+")
-_S10 = re.compile(r"^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$")
+# re.ASCII: \d is 0-9 only, so a number in another script's digits is not one of ours (it
+# was reported as "mistyped" against its own check digit).
+_S10 = re.compile(r"^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$", re.ASCII)
 _WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 
 
@@ -178,7 +180,9 @@ def info(number: str) -> dict:
              "country": None, "country_name": None, "message": ""}
     match = _S10.match(raw)
     if not match:
-        entry["message"] = f"{raw} is not a tracking number format we know."
+        other = next((c for c in raw if c.isdecimal() and not c.isascii()), None)
+        entry["message"] = (f"{raw} has the digit {other}, not one of 0-9; type the number with 0-9 "
+                            "as printed on the label." if other else f"{raw} is not a tracking number format we know.")
         return entry
     indicator, serial, check, country = match.groups()
     product, service = _INDICATORS.get(indicator[0], (None, None))
@@ -218,13 +222,13 @@ def _jp_info(raw: str) -> dict:
 
 # S10 anywhere in text: two letters, nine digits (single spaces allowed in the usual
 # 3-3-3 grouping or anywhere between digits), two letters. Fixed-size, so no backtracking.
-_FIND_S10 = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}) ?(\d(?: ?\d){8}) ?([A-Za-z]{2})(?![A-Za-z0-9])")
+_FIND_S10 = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}) ?(\d(?: ?\d){8}) ?([A-Za-z]{2})(?![A-Za-z0-9])", re.ASCII)
 # Japan Post domestic: printed forms, or a bare 11/12-digit run not starting with 0 (phones do).
 # The pattern starts with a plain \d (the checks on the character before it and on the
 # leading 1-9 come right after, as look-behinds) so the regex engine skips straight to
 # digits instead of trying every position of the paste.
 _FIND_JP = re.compile(
-    r"(\d(?<![\d\-/:.]\d)(?:\d{3}-\d{4}-\d{4}|\d{2}-\d{2}-\d{5}-\d|(?<=[1-9])\d{10,11}))(?![\d\-/:.])")
+    r"(\d(?<![\d\-/:.]\d)(?:\d{3}-\d{4}-\d{4}|\d{2}-\d{2}-\d{5}-\d|(?<=[1-9])\d{10,11}))(?![\d\-/:.])", re.ASCII)
 
 
 def find(text) -> list[dict]:
