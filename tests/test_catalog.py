@@ -530,3 +530,14 @@ def test_deep_json_is_named_not_a_traceback():
     with pytest.raises(cat.CatalogError) as info:
         cat.load_json("[" * 100_000 + "]" * 100_000)
     assert "nested more than" in str(info.value)
+
+
+@pytest.mark.parametrize("lookup, ident, expected", [
+    ("stage", "nowhere", "no stage 'nowhere'"), ("contact", "nobody", "no contact 'nobody'"),
+    ("service", "teleport", "no service 'teleport'"), ("verdict", "maybe", "no verdict state 'maybe'"),
+    ("source", "rumour", "no source 'rumour'"), ("destination_text", "never", "no destination text 'never'"),
+])
+def test_an_unknown_id_is_a_key_error_that_names_it(catalog, lookup, ident, expected):
+    with pytest.raises(KeyError) as info:
+        getattr(catalog, lookup)(ident)
+    assert expected in str(info.value)

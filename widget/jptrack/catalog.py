@@ -429,29 +429,35 @@ class Catalog:
         return iter(self.stages)
 
     def stage(self, stage_id: str) -> Stage:
-        return self._by_id[stage_id]
+        try:
+            return self._by_id[stage_id]
+        except (KeyError, TypeError):
+            raise KeyError(f"no stage {stage_id!r}") from None
 
     def contact(self, contact_id: str) -> Contact:
-        return next(c for c in self.contacts if c.id == contact_id)
+        return _lookup(self.contacts, contact_id, "contact")
 
     def service(self, service_id: str) -> Service:
-        return next(s for s in self.services if s.id == service_id)
+        return _lookup(self.services, service_id, "service")
 
     def destination_text(self, case: str) -> Text:
-        return dict(self.destination_texts)[case]
+        try:
+            return dict(self.destination_texts)[case]
+        except KeyError:
+            raise KeyError(f"no destination text {case!r}") from None
 
     def destination(self, code: str | None) -> Destination | None:
         """The destination entry for an ISO country code, or None if the catalog has none."""
         return next((d for d in self.destinations if d.code == code), None)
 
     def verdict(self, state: str) -> Verdict:
-        return next(v for v in self.verdicts if v.id == state)
+        return _lookup(self.verdicts, state, "verdict state")
 
     def verdict_label(self, state: str) -> Text:
         return self.verdict(state).label
 
     def source(self, source_id: str) -> Source:
-        return next(s for s in self.sources if s.id == source_id)
+        return _lookup(self.sources, source_id, "source")
 
     @property
     def journey(self) -> tuple[Stage, ...]:
