@@ -45,14 +45,32 @@ def test_date_only_is_worked_out_lazily_but_the_same():
     assert [ln.date is not None and not parse._residue(ln) for ln in lines] == [True, False, False, False, True]
 
 
-def test_check_leaves_the_garbage_collector_as_it_found_it(catalog):
+def test_check_never_touches_the_process_garbage_collector(catalog, monkeypatch):
+    # the collector is the whole process's (another thread's, too): only the command and the
+    # browser worker, which own their process, pause it around their checks
+    calls = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
+    monkeypatch.setattr(gc, "enable", lambda: calls.append("enable"))
+    check("2026/09/20 20:14 引受 新宿郵便局\n" * 50, catalog)
+    assert calls == []
+
+
+def test_the_command_pauses_the_collector_and_restores_it(catalog, monkeypatch, tmp_path):
+    from jptrack import classify, cli
+
+    seen = []
+    real_check = classify.check
+    monkeypatch.setattr(cli, "check", lambda *a, **k: (seen.append(gc.isenabled()), real_check(*a, **k))[1])
+    paste = tmp_path / "p.txt"
+    paste.write_text("2026/09/20 20:14 引受 新宿郵便局", encoding="utf-8")
     assert gc.isenabled()
-    check("2026/09/20 20:14 引受 新宿郵便局", catalog)
-    assert gc.isenabled()
+    assert cli.main(["classify", str(paste), "--json"]) == 0
+    assert seen == [False] and gc.isenabled()
     gc.disable()
     try:
-        check("2026/09/20 20:14 引受 新宿郵便局", catalog)
-        assert not gc.isenabled()
+        with classify.cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()   # it restores what it found
     finally:
         gc.enable()
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __file__ as _package_file
 from .catalog import CatalogError, load
-from .classify import MAX_INPUT_CHARS, InputTooLong, check
+from .classify import MAX_INPUT_CHARS, InputTooLong, check, cyclic_gc_paused
 
 __all__ = ["main", "EXIT"]
 
@@ -190,7 +190,8 @@ def _read(name: str) -> str:
 def _run(name: str, catalog, today, explain: bool = False, to: str | None = None) -> dict:
     text = _read(name)
     try:
-        return check(text, catalog, today=today, explain=explain, destination=to)
+        with cyclic_gc_paused():    # this process is ours
+            return check(text, catalog, today=today, explain=explain, destination=to)
     except InputTooLong as e:
         raise _Fail("input-too-long", f"{name}: {e}") from None
 

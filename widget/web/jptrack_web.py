@@ -63,7 +63,8 @@ def _trim(result):
 def run(text, today, to=None):
     day = date.fromisoformat(today) if today else date.today()
     try:
-        result = jptrack.classify.check(text, _catalog, today=day, destination=to or None)
+        with jptrack.classify.cyclic_gc_paused():    # the worker's Python is ours alone
+            result = jptrack.classify.check(text, _catalog, today=day, destination=to or None)
     except jptrack.classify.InputTooLong as e:
         return json.dumps({"ok": False, "kind": "too-long", "message": str(e)})
     view = _trim(result)
