@@ -1,4 +1,5 @@
-"""The whole site works under the strict Content-Security-Policy the README recommends.
+"""The whole site works under the Content-Security-Policy it publishes (site/_headers,
+written by hooks/headers.py), served exactly as that file says.
 
 Material inlines a few scripts that its bundle depends on; overrides/ serves them as files.
 Served with no 'unsafe-inline', a page must report no CSP violation, and the theme's
@@ -9,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import build_site, free_port, serve
+from conftest import ROOT, build_site, free_port, serve
+from test_checker import configure, shown, submit
 
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
-       "connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+SITE_HEADERS: dict = {}
 
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
@@ -27,9 +28,21 @@ def csp_site(tmp_path_factory):
     # Built for the address it is served on: instant navigation needs site_url to match.
     port = free_port()
     site = build_site(tmp_path_factory.mktemp("csp-site"), site_url=f"http://127.0.0.1:{port}/")
-    url, server = serve(site, headers={"Content-Security-Policy": CSP}, port=port)
+    import sys
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from headers import parse_headers
+
+    SITE_HEADERS.update(parse_headers((site / "_headers").read_text(encoding="utf-8")))
+    url, server = serve(site, headers=SITE_HEADERS["/*"], port=port)
     yield url
     server.shutdown()
+
+
+def test_the_published_policy_is_the_readmes_and_is_strict(csp_site):
+    csp = SITE_HEADERS["/*"]["Content-Security-Policy"]
+    assert f"`{csp}`" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "'unsafe-eval'" not in csp and "script-src 'self' 'wasm-unsafe-eval'" in csp
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
 
 
 @pytest.fixture
@@ -47,7 +60,10 @@ def violations(page) -> list[str]:
 
 
 def test_pages_report_no_csp_violation_and_no_script_error(csp_page, csp_site, catalog):
-    for path in ("", f"stages/{catalog.stages[0].id}/", "statuses/"):
+    pages = ["", "statuses/", "services/", "destinations/"]
+    pages += [f"{doc.stem}/" for doc in sorted((ROOT / "docs").glob("*.md")) if doc.stem != "index"]
+    pages += [f"stages/{stage.id}/" for stage in catalog] + [f"destinations/{d.code.lower()}/" for d in catalog.destinations]
+    for path in pages:
         csp_page.goto(csp_site + path)
         csp_page.wait_for_load_state("networkidle")
         assert violations(csp_page) == [], path
@@ -79,4 +95,13 @@ def test_search_palette_and_instant_navigation_work_under_csp(csp_page, csp_site
     csp_page.click(f"article a[href$='stages/{stage.id}/']")
     csp_page.wait_for_url(f"**/stages/{stage.id}/")
     assert csp_page.evaluate("window.__sameDocument") is True
+    assert violations(csp_page) == [] and csp_page.errors == []
+
+
+def test_the_checker_answers_under_the_published_policy(csp_page, csp_site, catalog):
+    text = (ROOT / "tests" / "fixtures" / "pastes" / "japanpost-en-us.txt").read_text(encoding="utf-8")
+    configure(csp_page)   # add_init_script runs through CDP, not as page script: CSP does not apply
+    csp_page.goto(csp_site + "check/")
+    assert submit(csp_page, text) == "result"
+    assert shown(csp_page)["stage"] == "final-delivery"
     assert violations(csp_page) == [] and csp_page.errors == []
