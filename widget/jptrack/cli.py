@@ -148,8 +148,18 @@ def _error(message: str) -> None:
 
 
 def _load_catalog(path: Path | None):
+    if path is None and not default_catalog_path().is_file():
+        from . import default_catalog     # an installed wheel: its packaged catalog
+        try:
+            return default_catalog()
+        except (OSError, CatalogError) as e:
+            raise _Fail("catalog", f"catalog: the packaged catalog is missing or broken ({e}); "
+                                   "pass --catalog stages.yaml") from None
     path = path or default_catalog_path()
     try:
+        if path.suffix == ".json":
+            from . import load_catalog
+            return load_catalog(path)
         return load(path)
     except CatalogError as e:
         raise _Fail("catalog", f"catalog: {e}") from None
