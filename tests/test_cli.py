@@ -82,10 +82,36 @@ def test_batch_csv(tmp_path, capsys):
     assert main(["batch", *files, "--csv", "--today", "2026-10-01"]) == EXIT["batch-partial"]
     captured = capsys.readouterr()
     rows = list(csv.reader(io.StringIO(captured.out)))
-    assert rows[0] == ["file", "tracking_number", "current_stage", "state", "act_from"]
+    assert rows[0] == ["file", "tracking_number", "current_stage", "state", "act_from", "destination", "expected_by"]
     assert rows[1][1:4] == ["EG725089303JP", "final-delivery", "done"]
     assert rows[2][1:3] == ["CN134577206JP", "dispatch-outward-office"] and rows[2][4]
     assert rows[3][3] == "error: input-empty" and "empty" in captured.err
+
+
+def test_batch_over_a_helpdesk_csv_export(tmp_path, capsys):
+    """A support team's ticket export (one paste per row) → one CSV row of stages per ticket."""
+    tickets = tmp_path / "tickets.csv"
+    with tickets.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["ticket", "customer", "text"])
+        writer.writerow(["T-1", "Ann", (PASTES / "japanpost-en-us.txt").read_text(encoding="utf-8")])
+        writer.writerow(["T-2", "Bo", "EG123456785JP"])
+        writer.writerow(["T-3", "Cy", ""])
+    assert main(["batch", "--tickets", str(tickets), "--csv", "--today", "2026-10-01"]) == EXIT["batch-partial"]
+    captured = capsys.readouterr()
+    rows = list(csv.reader(io.StringIO(captured.out)))
+    assert rows[0][0] == "ticket" and [r[0] for r in rows[1:]] == ["T-1", "T-2", "T-3"]
+    assert rows[1][1:4] == ["EG725089303JP", "final-delivery", "done"] and rows[1][5] == "US"
+    assert rows[2][1:4] == ["EG123456785JP", "", "unknown"]
+    assert rows[3][3] == "error: input-empty" and "T-3: the paste is empty" in captured.err
+    # a column that is not there is named, with the ones that are
+    assert main(["batch", "--tickets", str(tickets), "--text-column", "body"]) == EXIT["usage"]
+    assert "no column 'body'; its columns are ['ticket', 'customer', 'text']" in capsys.readouterr().err
+    assert main(["batch", "--tickets", str(tickets), EN]) == EXIT["usage"]   # one or the other
+    assert main(["batch"]) == EXIT["usage"]
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"text\n\xff\xfe\x00\n")
+    assert main(["batch", "--tickets", str(bad)]) == EXIT["input-not-text"]
 
 
 def test_batch_table(capsys):

@@ -2,6 +2,7 @@
 
     jptrack classify [FILE|-] [--json] [--explain] [--today YYYY-MM-DD] [--catalog PATH]
     jptrack batch FILE... [--csv] [--today YYYY-MM-DD] [--catalog PATH]
+    jptrack batch --tickets tickets.csv [--text-column text] [--id-column id] --csv
     jptrack refresh-acceptance FILE --date YYYY-MM-DD [--catalog PATH]   (maintainers)
 
 Bad input never prints a traceback: one line on stderr and an exit code from `EXIT`.
@@ -86,8 +87,14 @@ def _parser() -> argparse.ArgumentParser:
     many = sub.add_parser("batch", parents=[common], epilog=_EPILOG,
                           formatter_class=argparse.RawDescriptionHelpFormatter,
                           help="one row per paste, to triage a support inbox")
-    many.add_argument("files", nargs="+", help="files with pasted text")
+    many.add_argument("files", nargs="*", help="files with pasted text")
     many.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    many.add_argument("--tickets", type=Path, metavar="CSV",
+                      help="a CSV export of tickets, one paste per row (instead of files)")
+    many.add_argument("--text-column", default="text", metavar="NAME",
+                      help="the --tickets column that holds the pasted tracking text (default: text)")
+    many.add_argument("--id-column", metavar="NAME",
+                      help="the --tickets column that names each row (default: the first column)")
     refresh = sub.add_parser(
         "refresh-acceptance", epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
         help="turn a downloaded copy of Japan Post's acceptance list into stages.yaml's dated snapshot",
@@ -216,19 +223,27 @@ def _classify(args, catalog) -> int:
 
 
 def _batch(args, catalog) -> int:
+    if bool(args.files) == bool(args.tickets):
+        raise _Fail("usage", "batch: give either files with pastes or --tickets CSV")
+    pastes = _ticket_pastes(args) if args.tickets else [(name, None) for name in args.files]
     rows, failed = [], False
-    for name in args.files:
+    for name, text in pastes:
         try:
-            result = _run(name, catalog, args.today, to=args.to)
+            result = _run(name, catalog, args.today, to=args.to) if text is None else \
+                _check_text(name, text, catalog, args.today, args.to)
         except _Fail as e:
             _error(str(e))
             failed = True
-            rows.append([name, "", "", f"error: {e.code}", ""])
+            rows.append([name, "", "", f"error: {e.code}", "", "", ""])
             continue
         number = next((n["number"] for n in result["tracking_numbers"]), "")
         v = result["verdict"]
-        rows.append([name, number, result["current_stage"] or "", v["state"], v["act_from"] or ""])
-    header = ["file", "tracking_number", "current_stage", "state", "act_from"]
+        place = result.get("destination") or {}
+        expected = result.get("expected") or {}
+        rows.append([name, number, result["current_stage"] or "", v["state"], v["act_from"] or "",
+                     place.get("country", ""), expected.get("to", "")])
+    header = ["ticket" if args.tickets else "file", "tracking_number", "current_stage", "state", "act_from",
+              "destination", "expected_by"]
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(header)
@@ -238,6 +253,34 @@ def _batch(args, catalog) -> int:
         for row in [header, *rows]:
             print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
     return EXIT["batch-partial"] if failed else EXIT["ok"]
+
+
+def _ticket_pastes(args) -> list[tuple[str, str]]:
+    """(row id, pasted text) of each row of a helpdesk's CSV export."""
+    try:
+        with args.tickets.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            columns = reader.fieldnames or []
+            if args.text_column not in columns or (args.id_column and args.id_column not in columns):
+                missing = args.text_column if args.text_column not in columns else args.id_column
+                raise _Fail("usage", f"{args.tickets}: no column {missing!r}; its columns are {columns}")
+            ident = args.id_column or columns[0]
+            return [(row.get(ident) or f"row {i}", row.get(args.text_column) or "")
+                    for i, row in enumerate(reader, 2)]
+    except OSError as e:
+        raise _Fail("file-unreadable", f"{args.tickets}: {e.strerror or e}") from None
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise _Fail("input-not-text", f"{args.tickets}: not a UTF-8 CSV file ({e})") from None
+
+
+def _check_text(name: str, text: str, catalog, today, to) -> dict:
+    if not text.strip():
+        raise _Fail("input-empty", f"{name}: the paste is empty")
+    try:
+        with cyclic_gc_paused():
+            return check(text, catalog, today=today, destination=to)
+    except InputTooLong as e:
+        raise _Fail("input-too-long", f"{name}: {e}") from None
 
 
 def _refresh_acceptance(args, catalog) -> int:
