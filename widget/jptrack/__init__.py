@@ -25,10 +25,11 @@ from datetime import date
 from pathlib import Path
 
 __version__ = "0.1.0"
-__all__ = ["check", "load_catalog", "default_catalog", "CatalogError", "InvalidInput", "InputTooLong"]
+__all__ = ["check", "load_catalog", "default_catalog", "CatalogError", "InvalidInput", "InputTooLong", "Result"]
 
 from .catalog import Catalog, CatalogError  # noqa: E402
 from .classify import InputTooLong, InvalidInput  # noqa: E402
+from .results import Result  # noqa: E402
 
 _default: Catalog | None = None
 
@@ -64,7 +65,7 @@ def default_catalog() -> Catalog:
 
 
 def check(text: str, *, today: date | None = None, catalog: Catalog | None = None,
-          destination: str | None = None) -> dict:
+          destination: str | None = None) -> Result:
     """Classify pasted tracking text: the same JSON-ready result as `jptrack classify --json`
     (current stage, events, verdict, destination, expected dates). today defaults to the
     system date; catalog to default_catalog()."""
