@@ -14,7 +14,7 @@ from conftest import ROOT
 from jptrack import catalog as cat
 from jptrack.classify import check
 from jptrack.cli import main
-from test_catalog import VALID, line_of
+from test_catalog import VALID, error_of, line_of
 
 CATALOG = cat.load(ROOT / "stages.yaml")
 
@@ -58,12 +58,6 @@ assert "destinations:" in SAMPLE and "  sal:" in SAMPLE
 def broken(old: str, new: str) -> str:
     assert old in SAMPLE, f"test setup: {old!r} not in SAMPLE"
     return SAMPLE.replace(old, new, 1)
-
-
-def error_of(source: str) -> cat.CatalogError:
-    with pytest.raises(cat.CatalogError) as info:
-        cat.loads(source)
-    return info.value
 
 
 def test_the_sample_loads_and_round_trips():

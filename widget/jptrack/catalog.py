@@ -233,9 +233,11 @@ class Acceptance:
     countries: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
 
     def state(self, country: str | None, column: str | None) -> str | None:
-        if not country or not column:
-            return None
-        return dict(dict(self.countries).get(country, ())).get(column)
+        return self._rows.get(country, {}).get(column)
+
+    @cached_property
+    def _rows(self) -> dict[str, dict[str, str]]:
+        return {code: dict(row) for code, row in self.countries}
 
 
 def _change_on(changes, day: str) -> Change | None:

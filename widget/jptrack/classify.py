@@ -161,25 +161,31 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
     current = journey.current
     stage = catalog.stage(current.stage) if current else None
     posted = _posting_date(journey.ordered)
-    origin = journey.ends.origin or _number_country(numbers)
+    item = next((n for n in numbers if n.get("valid") and n.get("kind") == "s10"), None)
+    origin = journey.ends.origin or (item["country"] if item else None)
+    from_japan = origin in (None, "JP")     # Japan Post's services, days and acceptance apply
     country, chosen = journey.ends.destination, False
     if country is None and isinstance(destination, str) and destination.upper() != origin:
         country, chosen = destination.upper(), True
     service, assumed = _verdict.choose_service(catalog, stage, numbers=numbers, posted=posted,
-                                               destination=country if origin in (None, "JP") else None,
+                                               destination=country if from_japan else None,
                                                texts=[normalized] if stage or numbers else ())
     last = current.date if current else None
     if current and last is None:
         last = _placed_date(current, journey.ordered)
     place = catalog.destination(country)
-    post = _post_contact(place, numbers)
+    post = _post_contact(place, item)
+    # Without a posting date (a number alone) today stands in for it, for what Japan Post
+    # accepted and whether a figure exists; the expected dates need the real one.
+    when = (posted or today) if from_japan else None
+    figure = _verdict.expected(catalog, place, service, when)
     return {
         "current_stage": stage.id if stage else None,
         "current_basis": current.basis if current else None,
         "current_event": current.line.no if current else None,
         "current": _stage_dict(catalog, stage, post) if stage else None,
         "origin": origin,
-        "destination": _destination_dict(catalog, country, chosen, post),
+        "destination": _destination_dict(country, place, chosen, post),
         "inferred": _inferred_texts(catalog),
         "events": [_event_dict(e, p, explain) for e in events],
         "unrecognised": [e.line.no for e in events if not e.stage],
@@ -187,10 +193,10 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
         "verdict": _verdict.verdict(catalog, stage, last, service=service, service_assumed=assumed,
                                     today=today, post=post["name"] if post else None,
                                     number=_number_only(numbers, events)),
-        "service": _service_dict(catalog, service, assumed, posted if origin in (None, "JP") else None),
-        "expected": _verdict.expected(catalog, place, service, posted) if origin in (None, "JP") else None,
-        "destination_notes": _destination_notes(catalog, stage, place, last, posted or today, origin, service),
-        "tracking_links": _tracking_links(catalog, numbers, place),
+        "service": _service_dict(catalog, service, assumed, posted if from_japan else None),
+        "expected": figure if posted else None,
+        "destination_notes": _destination_notes(catalog, stage, place, last, when, service, figure),
+        "tracking_links": _tracking_links(catalog, item, place),
         "input": {"lines": len(text.splitlines()), "chars": len(text)},
     }
 
@@ -207,23 +213,17 @@ def _posting_date(ordered) -> date | None:
     return next((e.date for e in ordered if e.date), None)
 
 
-def _number_country(numbers) -> str | None:
-    """The country a valid S10 number says the item was posted in (…JP: Japan)."""
-    return next((n["country"] for n in numbers if n.get("valid") and n.get("kind") == "s10"), None)
-
-
-def _post_contact(place, numbers) -> dict | None:
+def _post_contact(place, item) -> dict | None:
     """The destination's post as a contact: its name and the link that tracks this item."""
     if place is None:
         return None
-    number = next((n["number"] for n in numbers if n.get("valid") and n.get("kind") == "s10"), None)
+    number = item["number"] if item else None
     return {"name": place.post.name, "url": place.post.tracking_url(number), "site": place.post.site}
 
 
-def _destination_dict(catalog, country, chosen, post) -> dict | None:
+def _destination_dict(country, place, chosen, post) -> dict | None:
     if country is None:
         return None
-    place = catalog.destination(country)
     return {"country": country, "name": place.name.en if place else _numbers.COUNTRIES.get(country, country),
             "called": place.called.en if place else _numbers.COUNTRIES.get(country, country),
             "post": post["name"] if post else None, "tracking_url": post["url"] if post else None,
@@ -238,9 +238,10 @@ def _service_dict(catalog, service, assumed, posted) -> dict | None:
             "note": _verdict.service_note(catalog, service, posted)}
 
 
-def _destination_notes(catalog, stage, place, last, posted, origin, service=None) -> dict:
-    """What the destination adds at this stage: the collect-by date, the duty note, and what
-    Japan Post accepted for that country on the posting date."""
+def _destination_notes(catalog, stage, place, last, when, service, figure) -> dict:
+    """What the destination adds at this stage: the collect-by date, the duty note, that no
+    figure says when it is usually delivered, and what Japan Post accepted for that country
+    on the posting date (`when`; None for an item not posted in Japan)."""
     notes: dict = {}
     if place is None:
         return notes
@@ -249,20 +250,19 @@ def _destination_notes(catalog, stage, place, last, posted, origin, service=None
     if stage is not None and "duty" in stage.destination_notes:
         duty = place.duty
         notes["duty"] = {"text": duty.value.en, "source": duty.source, "checked": duty.checked}
-    if posted and origin in (None, "JP") and service and _verdict.expected(catalog, place, service, posted) is None:
+    if when and service and figure is None:
         notes["expected_unknown"] = {"text": catalog.destination_text("expected_unknown").en.format(
             service=catalog.service(service).name.en, country=place.called.en)}
-    change = place.change_on(posted.isoformat()) if posted and origin in (None, "JP") else None
+    change = place.change_on(when.isoformat()) if when else None
     if change and change.state != "offered":
         notes["acceptance"] = {"since": change.date, "state": change.state, "text": change.note.en,
                                "source": change.source, "checked": change.checked}
     return notes
 
 
-def _tracking_links(catalog, numbers, place) -> list[dict]:
-    """Links that open the posts' own tracking for the paste's number: the posting country's
-    post (Japan Post for …JP) and the destination's. Plain links the customer may follow."""
-    number = next((n for n in numbers if n.get("valid") and n.get("kind") == "s10"), None)
+def _tracking_links(catalog, number, place) -> list[dict]:
+    """Links that open the posts' own tracking for the paste's (valid S10) number: the posting
+    country's post (Japan Post for …JP) and the destination's. Plain links to follow or not."""
     if number is None:
         return []
     links = []

@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __file__ as _package_file
-from .catalog import CatalogError, load
+from .catalog import CatalogError
 from .classify import MAX_INPUT_CHARS, InputTooLong, check, cyclic_gc_paused
 
 __all__ = ["main", "EXIT"]
@@ -162,12 +162,11 @@ def _load_catalog(path: Path | None):
         except (OSError, CatalogError) as e:
             raise _Fail("catalog", f"catalog: the packaged catalog is missing or broken ({e}); "
                                    "pass --catalog stages.yaml") from None
+    from . import load_catalog
+
     path = path or default_catalog_path()
     try:
-        if path.suffix == ".json":
-            from . import load_catalog
-            return load_catalog(path)
-        return load(path)
+        return load_catalog(path)
     except CatalogError as e:
         raise _Fail("catalog", f"catalog: {e}") from None
     except ImportError:
@@ -205,12 +204,7 @@ def _read(name: str) -> str:
 
 
 def _run(name: str, catalog, today, explain: bool = False, to: str | None = None) -> dict:
-    text = _read(name)
-    try:
-        with cyclic_gc_paused():    # this process is ours
-            return check(text, catalog, today=today, explain=explain, destination=to)
-    except InputTooLong as e:
-        raise _Fail("input-too-long", f"{name}: {e}") from None
+    return _check_text(name, _read(name), catalog, today, to, explain=explain)
 
 
 def _classify(args, catalog) -> int:
@@ -273,12 +267,12 @@ def _ticket_pastes(args) -> list[tuple[str, str]]:
         raise _Fail("input-not-text", f"{args.tickets}: not a UTF-8 CSV file ({e})") from None
 
 
-def _check_text(name: str, text: str, catalog, today, to) -> dict:
+def _check_text(name: str, text: str, catalog, today, to, *, explain: bool = False) -> dict:
     if not text.strip():
         raise _Fail("input-empty", f"{name}: the paste is empty")
     try:
-        with cyclic_gc_paused():
-            return check(text, catalog, today=today, destination=to)
+        with cyclic_gc_paused():    # this process is ours
+            return check(text, catalog, today=today, explain=explain, destination=to)
     except InputTooLong as e:
         raise _Fail("input-too-long", f"{name}: {e}") from None
 

@@ -80,9 +80,13 @@ def choose_service(catalog, stage, *, numbers=(), texts=(), posted: date | None 
     return _slowest(stage, plausible), True
 
 
+# A dated change in these states leaves the service offered (to some or all items).
+_STILL_OFFERED = ("offered", "limited")
+
+
 def _offered(catalog, service, posted: date | None, destination: str | None) -> bool:
     change = service.change_on(posted.isoformat()) if posted else None
-    if change is not None and change.state not in ("offered", "limited"):
+    if change is not None and change.state not in _STILL_OFFERED:
         return False
     listed = catalog.acceptance.state(destination, service.acceptance) if catalog.acceptance else None
     return listed not in ("stopped", "none")
@@ -94,7 +98,7 @@ def service_note(catalog, service_id: str | None, posted: date | None) -> str | 
     if not service_id or posted is None:
         return None
     change = catalog.service(service_id).change_on(posted.isoformat())
-    return change.note.en if change and change.state not in ("offered", "limited") else None
+    return change.note.en if change and change.state not in _STILL_OFFERED else None
 
 
 def expected(catalog, destination, service_id: str | None, posted: date | None) -> dict | None:
