@@ -33,6 +33,7 @@ serve: setup
 	$(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST)
 
 test: setup chromium
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup chromium

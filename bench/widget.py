@@ -51,7 +51,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, SiteHandler, SiteServer, build_site, emulate_network, serve  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, SiteHandler, SiteServer, build_site, emulate_network  # noqa: E402
 
 # Long tasks, each with the script that took most of its time (from the Long Animation
 # Frames API, which names scripts; the longtask API does not): "bundle.<hash>.min.js" is
@@ -118,7 +118,8 @@ MILESTONES = """() => Object.fromEntries(performance.getEntriesByType('mark')
     .filter((m) => m.name.startsWith('jptrack:')).map((m) => [m.name.slice(8), Math.round(m.startTime)]))"""
 THROTTLE = dict(offline=False, latency=170, downloadThroughput=9e6 / 8, uploadThroughput=1.5e6 / 8)
 COMPRESSIBLE = (".js", ".mjs", ".wasm", ".zip", ".bin", ".json", ".html", ".css", ".svg", ".xml", ".txt")
-IMMUTABLE = ("/assets/pyodide/", "/assets/checker/", "/assets/javascripts/workers/search-after-checker-")   # README: Deploying
+# README: Deploying
+IMMUTABLE = ("/assets/pyodide/", "/assets/checker/", "/assets/javascripts/workers/search-after-checker-")
 
 
 class StaticHost(SiteHandler):
@@ -534,7 +535,8 @@ def main() -> int:
     rows += [
         ("background warm-up after a snapshot start ended at (ms since navigation)",
          "-" if warmed_at is None else f"{warmed_at:.0f}", "checks before then run 3-4x slower"),
-        ("warm round trip, 30 lines, median of 15, clicks 50 ms apart (ms)", f"{warm30:.1f}", f"check() in the worker {py30:.1f}"),
+        ("warm round trip, 30 lines, median of 15, clicks 50 ms apart (ms)", f"{warm30:.1f}",
+         f"check() in the worker {py30:.1f}"),
         ("  the same, each click driven over CDP (until session 9)", f"{over_cdp30:.1f}",
          "Playwright's round trips between the clicks, its polling beside the check"),
         ("  the same, each click as soon as the last result is painted", f"{busy30:.1f}",

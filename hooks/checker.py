@@ -371,8 +371,8 @@ def _reuse(folder: Path, manifest: Path) -> dict | None:
 # of it zero pages. Gzip shrinks those on the wire anyway, but the browser still inflates and
 # copies every byte; leaving them out makes the download, the cache read and the copy into
 # the worker less than half as long. The worker (widget/web/worker.js PackedSnapshot) writes
-# the runs straight into the wasm memory, zeros between them. Layout, u32 little-endian: magic "jpz1", image size, run count n, then n runs
-# (offset, length), then the runs' bytes in order.
+# the runs straight into the wasm memory, zeros between them. Layout, u32 little-endian:
+# magic "jpz1", image size, run count n, then n runs (offset, length), then the runs' bytes.
 PACKED_MAGIC = b"jpz1"
 PACK_BLOCK = 4096
 
@@ -428,9 +428,9 @@ def _widget_html(*, script: str, statuses: str, max_chars: int, level: int,
     e = lambda s: html.escape(s, quote=True)  # noqa: E731
     # Where the parcel goes, when the paste does not say: no `name`, so it never leaves the page.
     where = (
-        f'<p class="jptrack__where"><label for="jptrack-to">Where is it going?</label> '
-        f'<select class="jptrack__to" id="jptrack-to" aria-describedby="jptrack-to-hint">'
-        f'<option value="">Not sure</option>'
+        '<p class="jptrack__where"><label for="jptrack-to">Where is it going?</label> '
+        '<select class="jptrack__to" id="jptrack-to" aria-describedby="jptrack-to-hint">'
+        '<option value="">Not sure</option>'
         + "".join(f'<option value="{e(code)}">{e(name)}</option>' for code, name in places)
         + '</select> <span class="jptrack__hint" id="jptrack-to-hint">Optional: used only when your '
         'tracking does not show the country.</span></p>\n') if places else ""

@@ -22,7 +22,7 @@ import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import yaml
 
@@ -192,7 +192,7 @@ class Score:
     prefixes_confident_wrong: int = 0
     mistakes: list = field(default_factory=list)
 
-    def add(self, other: "Score") -> None:
+    def add(self, other: Score) -> None:
         for name in vars(self):
             if name != "mistakes":
                 setattr(self, name, getattr(self, name) + getattr(other, name))

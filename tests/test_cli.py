@@ -41,7 +41,7 @@ def test_readable_report(capsys):
 
 
 def test_stdin(monkeypatch, capsys):
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("EMC\n".encode())))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"EMC\n")))
     assert main(["classify", "-", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["current_stage"] == "dispatch-outward-office"
 

@@ -326,7 +326,7 @@ def test_every_destination_page_says_what_the_catalog_says(built_site, catalog):
                     f"checked {_month(place.duty.checked)}", place.post.source]
         expected += [c.note.en for c in place.acceptance] + [c.source for c in place.acceptance]
         expected += [f"{place.hold.value} days"] if place.hold.value else [place.hold.note.en]
-        for service, fact in place.days:
+        for _service, fact in place.days:
             expected.append(fact.source if fact.value is not None else fact.note.en)
         for value in expected:
             if " ".join(str(value).split()) not in text:

@@ -83,7 +83,7 @@ def test_no_request_leaves_the_origin_or_carries_the_paste(page, context, checke
     assert outside == []
     leaking = [u for u, body in requests if marker in u or marker in body]
     assert leaking == []
-    assert page.evaluate(f"JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + location.href"
+    assert page.evaluate("JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + location.href"
                          ).find(marker) == -1
 
 

@@ -18,7 +18,8 @@ import string
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
+from collections.abc import Iterator, Mapping
 
 from .normalize import fold
 
@@ -949,7 +950,7 @@ class _Validator:
     def template(self, value, container, key, field, languages, placeholders) -> Text:
         """Text with {placeholders} that the code fills in: each must be one it knows."""
         text = self.text(value, container, key, field, languages)
-        allowed = ", ".join("{%s}" % p for p in placeholders) or "none"
+        allowed = ", ".join(f"{{{p}}}" for p in placeholders) or "none"
         for _, template in text.values:
             try:
                 parts = list(string.Formatter().parse(template))

@@ -39,18 +39,18 @@ EXIT = {
     "acceptance": 9,
 }
 
-_EPILOG = """exit codes:
+_EPILOG = f"""exit codes:
   0  success
   1  internal error (please report it)
   2  bad command line
   3  input file missing or unreadable
   4  input is not text (NUL bytes or invalid UTF-8)
   5  input is empty
-  6  input too long (limit: {limit:,} characters)
+  6  input too long (limit: {MAX_INPUT_CHARS:,} characters)
   7  stages.yaml missing or broken
   8  batch: some files could not be classified (their rows say why)
   9  refresh-acceptance: the file is not Japan Post's acceptance list
-""".format(limit=MAX_INPUT_CHARS)
+"""
 
 
 class _Fail(Exception):
@@ -358,7 +358,8 @@ def report(result: dict, *, explain: bool = False) -> str:
     for line in _destination_lines(result.get("destination_notes") or {}, destination):
         out.append(line)
     for link in result.get("tracking_links") or []:
-        out.append(f"Track at {link['post']}{' (' + link['language'] + ')' if link.get('language') else ''}: {link['url']}")
+        language = f" ({link['language']})" if link.get("language") else ""
+        out.append(f"Track at {link['post']}{language}: {link['url']}")
     out.append("Tracking numbers:" if result["tracking_numbers"] else "Tracking numbers: none found")
     for n in result["tracking_numbers"]:
         out.append(f"  {n['number']}  {'valid' if n['valid'] else 'INVALID'}  {n['message']}")

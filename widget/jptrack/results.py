@@ -6,7 +6,7 @@ equal.
 
 from __future__ import annotations
 
-from typing import Optional, TypedDict
+from typing import TypedDict
 
 
 class Contact(TypedDict, total=False):
@@ -36,14 +36,14 @@ class CurrentStage(TypedDict):
 
 class Event(TypedDict, total=False):
     line: int            # 1-based line of the paste
-    time: Optional[str]  # YYYY-MM-DD or YYYY-MM-DDTHH:MM
+    time: str | None  # YYYY-MM-DD or YYYY-MM-DDTHH:MM
     text: str
-    stage: Optional[str]
-    stage_title: Optional[str]
-    basis: Optional[str]  # "wording" | "inferred"
-    location: Optional[str]
-    country: Optional[str]
-    matched: Optional[str]
+    stage: str | None
+    stage_title: str | None
+    basis: str | None  # "wording" | "inferred"
+    location: str | None
+    country: str | None
+    matched: str | None
     why: str             # only with explain=True
 
 
@@ -51,10 +51,10 @@ class TrackingNumber(TypedDict):
     number: str
     kind: str            # s10 | jp-domestic
     valid: bool
-    service: Optional[str]
-    product: Optional[str]
-    country: Optional[str]
-    country_name: Optional[str]
+    service: str | None
+    product: str | None
+    country: str | None
+    country_name: str | None
     message: str
 
 
@@ -62,14 +62,14 @@ class Verdict(TypedDict):
     state: str           # normal | act | done | unknown
     label: str
     message: str
-    service: Optional[str]
-    service_name: Optional[str]
+    service: str | None
+    service_name: str | None
     service_assumed: bool
-    last_event: Optional[str]
-    days_since: Optional[int]
-    normal_days: Optional[int]
-    act_after_days: Optional[int]
-    act_from: Optional[str]
+    last_event: str | None
+    days_since: int | None
+    normal_days: int | None
+    act_after_days: int | None
+    act_from: str | None
     contacts: list[str]
 
 
@@ -77,9 +77,9 @@ class Destination(TypedDict):
     country: str         # ISO 3166 code
     name: str
     called: str          # as a sentence says it ("the United States")
-    post: Optional[str]
-    tracking_url: Optional[str]
-    page: Optional[str]  # destinations/<cc>/ when the site has a page for it
+    post: str | None
+    tracking_url: str | None
+    page: str | None  # destinations/<cc>/ when the site has a page for it
     source: str          # paste | chosen
 
 
@@ -87,7 +87,7 @@ class Service(TypedDict):
     id: str
     name: str
     assumed: bool
-    note: Optional[str]  # why a service Japan Post no longer offered then is worth a word
+    note: str | None  # why a service Japan Post no longer offered then is worth a word
 
 
 class Expected(TypedDict):
@@ -104,8 +104,8 @@ class Expected(TypedDict):
 class TrackingLink(TypedDict):
     post: str
     url: str
-    language: Optional[str]
-    lang: Optional[str]
+    language: str | None
+    lang: str | None
 
 
 class Inferred(TypedDict):
@@ -119,19 +119,19 @@ class InputSize(TypedDict):
 
 
 class Result(TypedDict):
-    current_stage: Optional[str]
-    current_basis: Optional[str]
-    current_event: Optional[int]
-    current: Optional[CurrentStage]
-    origin: Optional[str]
-    destination: Optional[Destination]
-    inferred: Optional[Inferred]
+    current_stage: str | None
+    current_basis: str | None
+    current_event: int | None
+    current: CurrentStage | None
+    origin: str | None
+    destination: Destination | None
+    inferred: Inferred | None
     events: list[Event]
     unrecognised: list[int]
     tracking_numbers: list[TrackingNumber]
     verdict: Verdict
-    service: Optional[Service]
-    expected: Optional[dict]       # Expected, with "from" for from_
+    service: Service | None
+    expected: dict | None       # Expected, with "from" for from_
     destination_notes: dict        # collect_by, duty, acceptance, expected_unknown: each optional
     tracking_links: list[TrackingLink]
     input: InputSize
