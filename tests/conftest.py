@@ -9,6 +9,7 @@ a missing browser is a failure, not a skip.
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import os
 import socket
@@ -44,6 +45,25 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", **overri
     cfg = load_config(str(config_file), strict=True, site_dir=str(site_dir), **overrides)
     build(cfg)
     return site_dir
+
+
+def page_assets(page_html) -> dict:
+    """The checker's asset list in a built page (hooks/_assets.py page_json): in <head> and
+    in the widget, the same both times."""
+    import re
+
+    text = Path(page_html).read_text(encoding="utf-8")
+    found = re.findall(r'<script type="application/json" data-jptrack-assets>(.*?)</script>', text, re.DOTALL)
+    assert len(found) == 2 and found[0] == found[1], f"{page_html}: {len(found)} asset lists, expected the same two"
+    return json.loads(found[0])
+
+
+def hook_module(name: str):
+    """One of hooks/_*.py (the checker's build modules), imported as the hooks import it."""
+    import importlib
+
+    checker_hook()   # puts hooks/ on sys.path, as MkDocs does
+    return importlib.import_module(name)
 
 
 def checker_hook():

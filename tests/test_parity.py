@@ -11,12 +11,13 @@ load, and the site's fast start (memory snapshot on the trimmed stdlib, hooks/ch
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 
 import pytest
 
-from conftest import ROOT, checker_hook
+from conftest import ROOT, hook_module
 
 pytestmark = pytest.mark.pyodide
 
@@ -48,9 +49,7 @@ def parity(catalog, tmp_path_factory, request):
     if not (ROOT / "node_modules" / "pyodide" / "pyodide.mjs").exists():
         pytest.fail("node_modules/pyodide is missing: run `npm ci`")
     tmp = tmp_path_factory.mktemp("parity")
-    hook = checker_hook()
-    archive = hook._zip_package(ROOT / "widget" / "jptrack",
-                                extra={"jptrack_web.py": ROOT / "widget" / "web" / "jptrack_web.py"})
+    archive = hook_module("_assets").package_archive(ROOT)
     (tmp / "jptrack.zip").write_bytes(archive)
     (tmp / "stages.json").write_text(catalog.to_json(), encoding="utf-8")
     cases = _cases(catalog)
@@ -58,12 +57,15 @@ def parity(catalog, tmp_path_factory, request):
     fast = []
     if request.param == "snapshot":
         # The site's fast start (same cache as the build): snapshot on the trimmed stdlib.
-        made = hook._fast_start(ROOT, hook._Build(*hook._pyodide(ROOT)), archive,
-                                catalog.to_json().encode("utf-8"))
-        fast = [str(made["dir"] / "snapshot.bin"), str(made["dir"] / "stdlib.zip")]
+        runtime = hook_module("_runtime")
+        made = runtime.fast_start(ROOT, runtime.find_pyodide(ROOT), archive, catalog.to_json().encode("utf-8"))
+        (tmp / "snapshot.bin").write_bytes(made.snapshot)
+        (tmp / "stdlib.zip").write_bytes(made.stdlib)
+        fast = [str(tmp / "snapshot.bin"), str(tmp / "stdlib.zip")]
     run = subprocess.run(
         [node, str(HERE / "run.mjs"), str(tmp / "jptrack.zip"), str(tmp / "stages.json"), str(tmp / "cases.json"),
-         *fast], capture_output=True, text=True, timeout=180, cwd=ROOT)
+         *fast], capture_output=True, text=True, timeout=180, cwd=ROOT,
+        env={**os.environ, "JPTRACK_LIB": hook_module("_runtime").PYTHON_LIB})
     assert run.returncode == 0, run.stderr[-3000:]
     return cases, json.loads(run.stdout)
 

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from mkdocs.exceptions import PluginError
 
-from conftest import ROOT, build_site, checker_hook
+from conftest import ROOT, build_site, hook_module, page_assets
 
 
 def _page(site: Path, path: str) -> str:
@@ -282,7 +282,7 @@ PAGE = ('<html><head><script id="__config" type="application/json">'
 
 
 def test_the_hook_points_search_at_the_wrapper_and_keeps_the_rest():
-    out = checker_hook().hold_search_index(PAGE, "search-after-checker-0123456789ab.js", page="check.md")
+    out = hook_module("_widget").hold_search_index(PAGE, "search-after-checker-0123456789ab.js", page="check.md")
     assert _search_worker(out) == \
         "../assets/javascripts/workers/search-after-checker-0123456789ab.js?search.a7633da7.min.js"
     assert out.replace(_search_worker(out), "") == PAGE.replace(_search_worker(PAGE), "")
@@ -295,12 +295,12 @@ def test_the_hook_points_search_at_the_wrapper_and_keeps_the_rest():
 ])
 def test_the_hook_stops_on_a_config_it_cannot_read(page, message):
     with pytest.raises(PluginError, match=re.escape(message)):
-        checker_hook().hold_search_index(page, "search-after-checker-0123456789ab.js", page="check.md")
+        hook_module("_widget").hold_search_index(page, "search-after-checker-0123456789ab.js", page="check.md")
 
 
 def test_the_hook_leaves_a_site_without_search_alone():
     page = PAGE.replace('"search": "../assets/javascripts/workers/search.a7633da7.min.js", ', "")
-    assert checker_hook().hold_search_index(page, "search-after-checker-0123456789ab.js", page="x.md") == page
+    assert hook_module("_widget").hold_search_index(page, "search-after-checker-0123456789ab.js", page="x.md") == page
 
 
 # ---------------------------------------------------------------------------
@@ -376,22 +376,22 @@ def test_stage_pages_with_country_advice_link_the_destination_pages(built_site, 
 
 @pytest.mark.parametrize("tamper", ["stdlib.zip", "snapshot.bin", "missing"])
 def test_a_tampered_build_cache_entry_is_made_again(tmp_path, tamper):
-    hook = checker_hook()
+    runtime = hook_module("_runtime")
     folder = tmp_path / "entry"
     folder.mkdir()
     files = {"stdlib.zip": b"PK stdlib bytes", "snapshot.bin": b"snapshot bytes"}
     for name, content in files.items():
         (folder / name).write_bytes(content)
     manifest = folder / "manifest.json"
-    manifest.write_text(json.dumps({"stdlib_sha": hook._sha(files["stdlib.zip"]),
-                                    "snapshot_sha": hook._sha(files["snapshot.bin"])}), encoding="utf-8")
-    reused = hook._reuse(folder, manifest)
-    assert reused is not None and reused["dir"] == folder
+    manifest.write_text(json.dumps({"stdlib_sha": runtime.sha(files["stdlib.zip"]),
+                                    "snapshot_sha": runtime.sha(files["snapshot.bin"])}), encoding="utf-8")
+    reused = runtime.reuse(folder)
+    assert reused == runtime.FastStart(stdlib=files["stdlib.zip"], snapshot=files["snapshot.bin"])
     if tamper == "missing":
         (folder / "stdlib.zip").unlink()
     else:
         (folder / tamper).write_bytes(files[tamper] + b" and something else")
-    assert hook._reuse(folder, manifest) is None
+    assert runtime.reuse(folder) is None
     assert not folder.exists()    # removed: the build makes the entry again
 
 
@@ -401,8 +401,7 @@ def test_the_published_runtime_is_named_after_its_own_bytes(built_site):
     folder = built_site / "assets" / "checker"
     stdlib = next(folder.glob("stdlib-*.zip"))
     assert stdlib.name == f"stdlib-{hashlib.sha256(stdlib.read_bytes()).hexdigest()[:12]}.zip"
-    script = next(folder.glob("checker-*.js")).read_text(encoding="utf-8")
-    assets = json.loads(re.search(r"const ASSETS = (\{.*?\});", script).group(1))
+    assets = page_assets(built_site / "check" / "index.html")
     snapshot = folder / assets["snapshot"]
     # the hashes the worker checks kept copies against are those of the published files
     assert assets["sha256"]["stdlib"] == hashlib.sha256(stdlib.read_bytes()).hexdigest()

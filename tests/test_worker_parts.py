@@ -1,4 +1,4 @@
-"""Parts of the checker's worker (widget/web/worker.js), run in Node one by one.
+"""Parts of the checker's worker (widget/web/worker/), run in Node one by one.
 
 The browser tests see these parts only through a whole start; here they meet inputs a real
 start rarely gives them: wasm memory that is not all zeros where the snapshot has zeros,
@@ -14,10 +14,11 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, checker_hook
+from conftest import ROOT, hook_module
 
 HARNESS = ROOT / "tests" / "pyodide" / "worker_parts.mjs"
 GARBAGE = 0xAA   # what the "memory" holds before the restore writes it
+MAGIC = hook_module("_assets").PACKED_MAGIC.decode("ascii")   # as the page hands it to the worker
 
 
 def _node(request: dict, tmp_path) -> dict:
@@ -48,14 +49,14 @@ def _image(seed: int, pages: int = 40) -> bytes:
 def test_the_worker_writes_the_packed_snapshot_as_the_build_dumped_it(tmp_path):
     # Into memory that holds other bytes already, from the start or from past the header:
     # the runs land at their place and everything between them becomes zeros again.
-    hook = checker_hook()
+    hook = hook_module("_assets")
     cases, images = [], []
     for seed in range(6):
         image = _image(seed)
         start = [0, 144, 4096, len(image) // 2][seed % 4]
         (tmp_path / f"{seed}.bin").write_bytes(hook.pack_snapshot(image))
         cases.append({"packed": str(tmp_path / f"{seed}.bin"), "out": str(tmp_path / f"{seed}.out"),
-                      "from": start, "fill": GARBAGE})
+                      "from": start, "fill": GARBAGE, "magic": MAGIC})
         images.append((image, start))
     output = _node({"unpack": cases}, tmp_path)["unpack"]
     for n, ((image, start), result) in enumerate(zip(images, output)):
@@ -76,7 +77,7 @@ def test_the_worker_writes_the_packed_snapshot_as_the_build_dumped_it(tmp_path):
 ])
 def test_a_malformed_packed_snapshot_is_refused_by_name(tmp_path, fault, message):
     # The worker then falls back to a plain start and reports this message as the reason.
-    packed = bytearray(checker_hook().pack_snapshot(_image(7)))
+    packed = bytearray(hook_module("_assets").pack_snapshot(_image(7)))
     word = lambda i, n: packed.__setitem__(slice(i, i + 4), n.to_bytes(4, "little"))  # noqa: E731
     read = lambda i: int.from_bytes(packed[i:i + 4], "little")  # noqa: E731
     assert read(8) >= 2, "the test image needs two runs"
@@ -94,7 +95,7 @@ def test_a_malformed_packed_snapshot_is_refused_by_name(tmp_path, fault, message
         packed += b"\0"
     (tmp_path / "bad.bin").write_bytes(bytes(packed))
     output = _node({"unpack": [{"packed": str(tmp_path / "bad.bin"), "out": str(tmp_path / "bad.out"),
-                                "from": 0, "fill": 0}]}, tmp_path)
+                                "from": 0, "fill": 0, "magic": MAGIC}]}, tmp_path)
     assert output["unpack"] == [{"error": message}]
 
 

@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, SiteHandler, checker_hook, emulate_network, serve
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, SiteHandler, emulate_network, hook_module, page_assets, serve
 from test_checker import (  # noqa: F401  (fixtures are used by name)
     HISTORIES, WIDGET, checker_site, checker_url, configure, served_checker_site, shown, submit,
 )
@@ -43,7 +43,7 @@ def check_and_engine(page, url, **settings):
 def test_site_ships_a_snapshot_for_the_pinned_build(checker_site):
     snapshot, stdlib = assets(checker_site)
     packed = snapshot.read_bytes()
-    hook = checker_hook()
+    hook = hook_module("_assets")
     image = hook.unpack_snapshot(packed)
     # every all-zero block of the memory is left out: the packed file holds at most the others
     block = hook.PACK_BLOCK
@@ -58,8 +58,8 @@ def test_site_ships_a_snapshot_for_the_pinned_build(checker_site):
                          (ROOT / "node_modules/pyodide/pyodide.mjs").read_text()).group(1)
     words = [int.from_bytes(head[i:i + 4], "little") for i in range(16, 48, 4)]
     assert "".join(f"{w:08x}" for w in words) == build_id
-    script = next((checker_site / "assets" / "checker").glob("checker-*.js")).read_text()
-    assert snapshot.name in script and stdlib.name in script and build_id in script
+    listed = page_assets(checker_site / "check" / "index.html")
+    assert (listed["snapshot"], listed["stdlib"], listed["buildId"]) == (snapshot.name, stdlib.name, build_id)
 
 
 def test_restores_the_snapshot(page, checker_url):
@@ -85,7 +85,7 @@ def test_plain_load_when_asked(page, checker_url):
 
 
 def _corrupt_build_id(packed: bytes) -> bytes:
-    hook = checker_hook()
+    hook = hook_module("_assets")
     image = hook.unpack_snapshot(packed)
     return hook.pack_snapshot(image[:20] + bytes([image[20] ^ 0xFF]) + image[21:])
 
@@ -183,7 +183,7 @@ def visit(context, url, *, throttle=None, **settings):
 # 40 Mbit/s: the test server does not compress, so the wasm arrives at 5 MB/s, below the
 # worker's SNAPSHOT_MIN_RATE; little latency, so the test stays short.
 MIN_RATE = float(re.search(r"const SNAPSHOT_MIN_RATE = ([0-9.e]+);",
-                           (ROOT / "widget/web/worker.js").read_text()).group(1))
+                           (ROOT / "widget/web/worker/wasm.js").read_text()).group(1))
 SLOW = dict(offline=False, latency=20, downloadThroughput=40e6 / 8, uploadThroughput=5e6 / 8)
 
 
@@ -249,7 +249,7 @@ def test_a_fast_first_visit_downloads_the_snapshot(profile, checker_url):
 # Decoded copies of the runtime in Cache Storage (worker.js, "copies")
 # ---------------------------------------------------------------------------
 
-COPIES = re.search(r'const COPIES = "([^"]+)";', (ROOT / "widget/web/worker.js").read_text()).group(1)
+COPIES = re.search(r'const COPIES = "([^"]+)";', (ROOT / "widget/web/worker/copies.js").read_text()).group(1)
 RUNTIME = ("pyodide.asm.wasm", "/snapshot-", "/stdlib-")
 
 
@@ -458,7 +458,8 @@ def test_build_makes_the_same_bytes_again(checker_site, tmp_path):
     for script, extra in (("make_stdlib.mjs", ["stdlib.zip"]), ("make_snapshot.mjs", ["stdlib.zip", "snapshot.bin"])):
         run = subprocess.run([node, str(scripts / script), str(pyodide), str(archive), str(catalog), *extra],
                              cwd=tmp_path, capture_output=True, text=True, timeout=600,
-                             env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "TZ": "UTC"})
+                             env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "TZ": "UTC",
+                                  "JPTRACK_LIB": hook_module("_runtime").PYTHON_LIB})
         assert run.returncode == 0, run.stderr[-2000:]
     assert (tmp_path / "stdlib.zip").read_bytes() == stdlib.read_bytes()
-    assert checker_hook().pack_snapshot((tmp_path / "snapshot.bin").read_bytes()) == snapshot.read_bytes()
+    assert hook_module("_assets").pack_snapshot((tmp_path / "snapshot.bin").read_bytes()) == snapshot.read_bytes()

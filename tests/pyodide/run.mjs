@@ -28,7 +28,7 @@ if (!cases) {
 
 const { loadPyodide } = await import(resolve(ROOT, "node_modules/pyodide/pyodide.mjs"));
 const indexURL = resolve(ROOT, "node_modules/pyodide") + "/";
-const LIB = "/home/pyodide/jptrack-lib";
+const LIB = process.env.JPTRACK_LIB;   // hooks/_runtime.py PYTHON_LIB (tests/test_parity.py sets it)
 let pyodide;
 if (snapshot) {
   const info = JSON.parse(readFileSync(indexURL + "pyodide-lock.json", "utf8")).info;

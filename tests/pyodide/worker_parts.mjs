@@ -1,11 +1,10 @@
-// Run parts of widget/web/worker.js in Node, where a test can look at them one by one:
-// the reader of the packed snapshot and the compile-once memo of tiny wasm modules.
-// worker.js is loaded as a classic script into a fresh V8 context, with a stand-in for
-// the worker's `self`; its top-level names are then in reach of the code run after it.
+// Run parts of the checker's worker (widget/web/worker/) in Node, where a test can look at
+// them one by one: the reader of the packed snapshot and the compile-once memo of tiny wasm
+// modules. They are ES modules, imported as they are; `self` is a stand-in for the worker's.
 //
 //   node tests/pyodide/worker_parts.mjs REQUEST.json
 //
-// REQUEST: {"unpack": [{packed, out, from, fill}], "modules": true}
+// REQUEST: {"unpack": [{packed, out, from, fill, magic}], "modules": true}
 //   unpack   each packed file is read with PackedSnapshot and its image bytes [from, size)
 //            written into an array filled with `fill` first (as wasm memory the runtime
 //            already wrote to), saved to `out`; or the reader's error message is reported.
@@ -13,26 +12,20 @@
 //            came out as the same object.
 // Prints {"unpack": [{size, error?}], "modules": {...}} as JSON.
 import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import vm from "node:vm";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const request = JSON.parse(readFileSync(process.argv[2], "utf8"));
-
-const self = { fetch: async () => { throw new Error("no network here"); }, postMessage() {},
-               location: { href: "http://localhost/worker.js", origin: "http://localhost" } };
-const context = vm.createContext({ self, performance, console, URL, Response });
-vm.runInContext(readFileSync(resolve(ROOT, "widget/web/worker.js"), "utf8"), context, { filename: "worker.js" });
-const run = (code) => vm.runInContext(code, context);
+globalThis.self = { fetch: async () => { throw new Error("no network here"); }, postMessage() {},
+                    location: { href: "http://localhost/main.js", origin: "http://localhost" } };
+const { PackedSnapshot } = await import("../../widget/web/worker/snapshot.js");
+const { memoTinyModules } = await import("../../widget/web/worker/wasm.js");
 
 const output = {};
 if (request.unpack) {
-  output.unpack = request.unpack.map(({ packed, out, from, fill }) => {
+  output.unpack = request.unpack.map(({ packed, out, from, fill, magic }) => {
     const bytes = readFileSync(packed);
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     try {
-      const snapshot = run("(buffer) => new PackedSnapshot(buffer)")(buffer);
+      const snapshot = new PackedSnapshot(buffer, magic);
       const target = new Uint8Array(snapshot.size - from).fill(fill);
       snapshot.writeInto(target, from, snapshot.size, { zeroed: false });
       writeFileSync(out, target);
@@ -45,8 +38,7 @@ if (request.unpack) {
 
 // A module importing one function of the given signature and exporting it (what
 // Emscripten's convertJsFunctionToWasm makes): params and results as wasm type codes.
-// (Bytes from the worker's own realm, as Emscripten's are.)
-const Bytes = run("Uint8Array");
+const Bytes = Uint8Array;
 function wrapper(params, results) {
   const type = [0x60, params.length, ...params, results.length, ...results];
   return Bytes.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
@@ -56,8 +48,10 @@ function wrapper(params, results) {
 }
 
 if (request.modules) {
-  const Module = run("WebAssembly.Module");
-  const Instance = run("WebAssembly.Instance");
+  const Original = WebAssembly.Module;
+  memoTinyModules(WebAssembly);
+  const Module = WebAssembly.Module;
+  const Instance = WebAssembly.Instance;
   const i32 = 0x7f;
   const a = new Module(wrapper([i32], [i32]));
   const b = new Module(wrapper([i32], [i32]));
@@ -74,7 +68,7 @@ if (request.modules) {
     same_signature_same_module: a === b,
     other_signature_other_module: a !== c,
     big_modules_compiled_each_time: d !== e,
-    is_a_module: a instanceof Module && run("WebAssembly.Module.prototype") === Object.getPrototypeOf(a),
+    is_a_module: a instanceof Original && Original.prototype === Object.getPrototypeOf(a),
     instances_call_their_own_function: [
       new Instance(a, { e: { f: add } }).exports.f(41),
       new Instance(b, { e: { f: (x) => x - 1 } }).exports.f(41),

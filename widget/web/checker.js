@@ -12,14 +12,21 @@
 // and data-engine-fallback why.
 "use strict";
 
-// Filled in by hooks/checker.py at build time: names relative to this file.
-const ASSETS = {};
-
 const HERE = import.meta.url;
 const SITE_ROOT = new URL("../../", HERE);
 const DEFAULT_LOAD_TIMEOUT = 60000;
-const MAX_TIMELINE = 200;       // events rendered; the rest are counted
-const MAX_UNRECOGNISED = 50;
+
+// The asset list the build put in the page (hooks/_assets.py): names relative to this file,
+// sizes, SHA-256s and file formats. In <head> on a page loaded in full, in the widget on a
+// page reached by instant navigation.
+function assetList() {
+  const data = document.querySelector("script[data-jptrack-assets]");
+  try {
+    return JSON.parse(data.textContent);
+  } catch {
+    return null;
+  }
+}
 
 const config = () => (typeof window.jptrackConfig === "object" && window.jptrackConfig) || {};
 
@@ -54,6 +61,7 @@ const engine = {
     this.error = "";
     this.progress = { step: 0, of: 3, label: "Starting" };
     let worker;
+    const assets = assetList();
     this.ready = new Promise((resolve, reject) => {
       const fail = (message) => {
         if (this.worker !== worker) return;
@@ -64,7 +72,8 @@ const engine = {
       const timer = setTimeout(
         () => fail(`it took longer than ${Math.round(timeout / 1000)} seconds to load`), timeout);
       try {
-        worker = new Worker(new URL(ASSETS.worker, HERE), { type: "module", name: "jptrack" });
+        if (!assets) throw new Error("the page lacks the checker's asset list");
+        worker = new Worker(new URL(assets.worker, HERE), { type: "module", name: "jptrack" });
       } catch (error) {
         this.worker = worker = null;
         clearTimeout(timer);
@@ -106,19 +115,20 @@ const engine = {
           else request.reject(new Error(data.message));
         }
       };
-      const fast = config().snapshot !== false && ASSETS.snapshot;
+      const fast = config().snapshot !== false && assets.snapshot;
       const policy = ["always", "never"].includes(config().snapshot) ? config().snapshot : "auto";
       worker.postMessage({
         type: "init",
-        pyodide: new URL(ASSETS.pyodide, HERE).href,
-        archive: new URL(ASSETS.archive, HERE).href,
-        catalog: new URL(ASSETS.catalog, HERE).href,
-        snapshot: fast ? new URL(ASSETS.snapshot, HERE).href : null,
-        stdlib: fast ? new URL(ASSETS.stdlib, HERE).href : null,
-        stdlibBytes: ASSETS.stdlibBytes || null,
-        buildId: ASSETS.buildId || null,
-        lockInfo: ASSETS.lockInfo || null,
-        sha256: ASSETS.sha256 || null,   // a kept copy of the runtime is used only if it matches
+        pyodide: new URL(assets.pyodide, HERE).href,
+        archive: new URL(assets.archive, HERE).href,
+        catalog: new URL(assets.catalog, HERE).href,
+        snapshot: fast ? new URL(assets.snapshot, HERE).href : null,
+        stdlib: fast ? new URL(assets.stdlib, HERE).href : null,
+        stdlibBytes: assets.stdlibBytes || null,
+        buildId: assets.buildId || null,
+        lockInfo: assets.lockInfo || null,
+        sha256: assets.sha256 || null,   // a kept copy of the runtime is used only if it matches
+        shared: assets.shared || {},   // what the worker and the build agree on (hooks/_assets.py)
         snapshotPolicy: fast ? policy : "never",
       });
     });
@@ -586,7 +596,7 @@ function renderTimeline(result, text, sub, view) {
   if (events.length) {
     out.push(el(sub, {}, "Your tracking history"));
     const list = el("ol", { class: "jptrack__timeline" });
-    for (const event of events.slice(0, MAX_TIMELINE)) {
+    for (const event of events) {
       const item = el("li", { class: event.stage ? "" : "jptrack__event--unknown" });
       if (event.time) item.append(el("span", { class: "jptrack__time" }, formatTime(event.time)), " ");
       // A recognised event shows its status wording and place; anything else the raw line.
@@ -602,25 +612,23 @@ function renderTimeline(result, text, sub, view) {
       list.append(item);
     }
     out.push(list);
-    const shown = Math.min(events.length, MAX_TIMELINE);
-    if (eventsTotal > shown) {
-      out.push(el("p", { class: "jptrack__more" }, `…and ${eventsTotal - shown} more events, not shown.`));
+    if (eventsTotal > events.length) {
+      out.push(el("p", { class: "jptrack__more" }, `…and ${eventsTotal - events.length} more events, not shown.`));
     }
   }
   const inEvents = new Set(events.map((e) => e.line));
   const unknown = (result.unrecognised || []).filter((line) => !inEvents.has(line));
   const unknownTotal = view.unrecognised_total != null ? view.unrecognised_total : unknown.length;
   if (unknown.length) {
-    const lines = linesOf(text, unknown.slice(0, MAX_UNRECOGNISED));
+    const lines = linesOf(text, unknown);
     out.push(el(sub, {}, "Lines not recognised"));
     const list = el("ul", { class: "jptrack__unknown" });
-    for (const n of unknown.slice(0, MAX_UNRECOGNISED)) {
+    for (const n of unknown) {
       list.append(el("li", {}, el("span", { class: "jptrack__line" }, `Line ${n}: `), (lines[n - 1] || "").slice(0, 300)));
     }
     out.push(list);
-    const shown = Math.min(unknown.length, MAX_UNRECOGNISED);
-    if (unknownTotal > shown) {
-      out.push(el("p", { class: "jptrack__more" }, `…and ${unknownTotal - shown} more lines.`));
+    if (unknownTotal > unknown.length) {
+      out.push(el("p", { class: "jptrack__more" }, `…and ${unknownTotal - unknown.length} more lines.`));
     }
   }
   return out;

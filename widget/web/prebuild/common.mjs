@@ -19,9 +19,13 @@ export function freezeEntropyAndClocks() {
   performance.now = () => (tick += 1);
 }
 
-export const LIB = "/home/pyodide/jptrack-lib";
+// Where the checker's package goes in Python's file system: hooks/_runtime.py PYTHON_LIB,
+// which the browser worker gets in the page's asset list.
+export const LIB = process.env.JPTRACK_LIB;
+if (!LIB) throw new Error("JPTRACK_LIB is not set: hooks/_runtime.py runs these scripts and sets it");
 
-// The same options the browser worker passes (widget/web/worker.js), so the heap matches.
+// The packages and lock file the browser worker passes (widget/web/worker/); env and
+// _sysExecutable only make this build reproducible.
 export function options(pyodideDir, extra = {}) {
   const dir = resolve(pyodideDir) + "/";
   const info = JSON.parse(readFileSync(dir + "pyodide-lock.json", "utf8")).info;

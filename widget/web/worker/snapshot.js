@@ -1,0 +1,135 @@
+// The "snapshot" start: restore the memory snapshot made at site build (Python started on the
+// trimmed stdlib, jptrack imported, the catalog loaded, warmed up on its examples), then keep
+// warming the interpreter up in the background.
+import { checkTrimmedStdlib, fetchOk, lockFile, mark, progress, quiet } from "./common.js";
+import { copies } from "./copies.js";
+import { wasmMissing } from "./wasm.js";
+
+const MAX_IMAGE = 2 ** 31;     // a wasm32 memory image is smaller than this
+const HEADER_FIELDS = 48;      // a Pyodide snapshot's fixed header fields (checkHeader)
+const MAX_HEADER = 2 ** 16;    // with its metadata (JSON) after them
+const WARM_UP_MS = 1500;
+
+// The snapshot, checked: from the cached response, or downloaded. Only its header is
+// unpacked here, into an image-sized array (Pyodide sizes the wasm memory from its length);
+// restoringDirectly writes the rest into the wasm memory.
+export async function snapshotImage({ snapshot, buildId, shared = {} }, cached) {
+  let bytes = await fetchOk(snapshot, "buffer", cached);
+  if (!await copies.trusted(snapshot)) bytes = await fetchOk(snapshot, "buffer");   // (copies are off now)
+  const packed = new PackedSnapshot(bytes, shared.packedMagic);
+  mark("snapshot");
+  const image = new Uint8Array(packed.size);
+  packed.writeInto(image, 0, Math.min(packed.size, MAX_HEADER));   // (Pyodide reads no further)
+  return { image, packed, memoryAt: checkHeader(image.buffer, buildId, shared.snapshotMagic) };
+}
+
+// The snapshot's header: u32 magic, where the memory begins, ..., the Pyodide build id as
+// 8 u32 at bytes 16-48. Returns where the memory begins.
+export function checkHeader(buffer, buildId, magic) {
+  if (buffer.byteLength < 64) throw new Error("snapshot too short");
+  const words = new Uint32Array(buffer, 0, 12);
+  if (words[0] !== magic) throw new Error("not a Pyodide snapshot");
+  if (buildId) {
+    const id = Array.from(words.slice(4, 12), (w) => w.toString(16).padStart(8, "0")).join("");
+    if (id !== buildId) throw new Error(`snapshot made for another Pyodide build (${id.slice(0, 12)}…)`);
+  }
+  if (words[1] % 4 || words[1] < HEADER_FIELDS || words[1] > MAX_HEADER) throw new Error("snapshot header malformed");
+  return words[1];
+}
+
+// The published snapshot leaves out its zero pages (hooks/_assets.py pack_snapshot): u32
+// magic, image size, run count n, n × (offset, length), then the runs' bytes.
+export class PackedSnapshot {
+  constructor(buffer, magic) {
+    const view = new DataView(buffer);
+    const head = buffer.byteLength < 12 ? "" : String.fromCharCode(...new Uint8Array(buffer, 0, 4));
+    if (!magic || head !== magic) throw new Error("not a packed snapshot");
+    this.size = view.getUint32(4, true);
+    const count = view.getUint32(8, true);
+    let at = 12 + 8 * count;
+    if (at > buffer.byteLength || this.size > MAX_IMAGE) throw new Error("snapshot truncated");
+    this.runs = [];   // [offset in the image, bytes]
+    for (let i = 0; i < count; i++) {
+      const offset = view.getUint32(12 + 8 * i, true);
+      const length = view.getUint32(16 + 8 * i, true);
+      const last = this.runs[this.runs.length - 1];
+      if (offset + length > this.size || at + length > buffer.byteLength) throw new Error("snapshot truncated");
+      if (last && offset < last[0] + last[1].length) throw new Error("snapshot runs out of order");
+      this.runs.push([offset, new Uint8Array(buffer, at, length)]);
+      at += length;
+    }
+    if (at !== buffer.byteLength) throw new Error("snapshot has the wrong length");
+  }
+
+  // The image's bytes [from, to) into target[0, to - from): the runs' bytes, and zeros
+  // between them unless the target is known to be zeros there (`zeroed`).
+  writeInto(target, from, to, { zeroed = true } = {}) {
+    let done = from;   // target holds the image up to here
+    for (const [offset, bytes] of this.runs) {
+      const start = Math.max(offset, from), end = Math.min(offset + bytes.length, to);
+      if (end <= start) continue;
+      if (!zeroed && start > done) target.fill(0, done - from, start - from);
+      target.set(bytes.subarray(start - offset, end - offset), start - from);
+      done = end;
+    }
+    if (!zeroed && to > done) target.fill(0, done - from, to - from);
+  }
+}
+
+// Restore: loadPyodide awaits the image before instantiating, so a bad header (or an HTTP
+// error) rejects here without a wasted instantiation. Resolves to {run, warmUp}.
+export async function startFromSnapshot({ pyodide: base, stdlib, stdlibBytes: expected, lockInfo }, snapshot, loader) {
+  const { loadPyodide, createPyodideModule } = await loader;
+  mark("pyodide.mjs");
+  const pyodide = await Promise.race([
+    loadPyodide({ indexURL: base, stdLibURL: stdlib, packages: [], ...lockFile(lockInfo),
+                  _loadSnapshot: snapshot.then(({ image }) => image),
+                  createPyodideModule: restoringDirectly(createPyodideModule, snapshot) }),
+    wasmMissing(base),
+  ]);
+  mark("restored");
+  progress(2, "Starting the checker");
+  const web = pyodide.globals.get("__jptrack_web");
+  checkTrimmedStdlib(web.resume(), expected);
+  const run = web.run;
+  const check = JSON.parse(run("", "2026-10-01"));
+  if (!check.ok) throw new Error("the snapshot's checker does not answer");
+  return { run, warmUp: pyodide.runPython("__jptrack_web.warm_up") };
+}
+
+// Pyodide restores by copying the whole unpacked image into the wasm memory; here Pyodide
+// reads the header and metadata, and the runs go straight from the packed file into the
+// memory, zeros between them (the runtime's start wrote there already).
+function restoringDirectly(createPyodideModule, snapshot) {
+  return async (settings) => {
+    const module = await createPyodideModule(settings);
+    const { packed, memoryAt } = await snapshot;
+    const restore = module.API && module.API.restoreSnapshot;
+    if (typeof restore !== "function") throw new Error("this Pyodide has no restoreSnapshot");
+    module.API.restoreSnapshot = (image) => {
+      const metadata = restore(image.subarray(0, memoryAt));
+      const memory = new Uint8Array(module.HEAP8.buffer);
+      if (memory.length < packed.size - memoryAt) throw new Error("the wasm memory is smaller than the snapshot");
+      packed.writeInto(memory, memoryAt, packed.size, { zeroed: false });
+      return metadata;
+    };
+    return module;
+  };
+}
+
+// A snapshot start skips the boot that gets V8 to optimise the interpreter's wasm, so the
+// first checks would run several times slower: run the catalog's examples for a while, one
+// run per task, so a real check waits behind one run at most. Resolves when done.
+export async function warmUp(warm) {
+  const until = performance.now() + WARM_UP_MS;
+  while (performance.now() < until) {
+    await quiet();
+    try {
+      warm();
+    } catch {
+      return false;   // a broken warm-up must not break the checker; a real check reports errors
+    }
+  }
+  mark("warm");
+  return true;
+}
