@@ -25,12 +25,14 @@ TODAY = date(2026, 12, 2)
 HISTORIES = rh.load(STAGES)
 REAL = [h for h in HISTORIES if h.kind != "retold"]
 
-# set -> (lines, current stages, prefixes) as fractions, and confident-wrong answers at most.
+# set -> (lines, current stages, prefixes) as fractions, and confident-wrong answers at most:
+# the figures reached, as a guard (the targets are higher). Lowered on 2026-12-02, when 14
+# histories collected that day joined both sets before any tuning on them.
 FLOORS = {
-    "dev-real": ((0.86, 0.91, 0.83), 0.01),
-    "heldout-real": ((0.79, 0.85, 0.77), 0.01),
-    "dev-retold": ((0.62, 0.72, 0.60), 0.01),
-    "heldout-retold": ((0.35, 0.40, 0.33), 0.01),
+    "dev-real": ((0.79, 0.83, 0.77), 0.03),
+    "heldout-real": ((0.75, 0.83, 0.70), 0.01),
+    "dev-retold": ((0.68, 0.84, 0.67), 0.01),
+    "heldout-retold": ((0.27, 0.37, 0.36), 0.02),
 }
 
 
