@@ -316,7 +316,7 @@ def baseline_longtasks(browser, url, throttled, seconds=4):
 
 def wire_bytes(browser, url, what, text, throttled):
     """Compressed bytes of every response body a cold load fetched (page + worker), and the
-    checker's start (which depends on the network: see widget/web/worker.js)."""
+    checker's start (which depends on the network: see widget/web/worker/start.js)."""
     with Fresh() as context:
         finished = []
         context.on("requestfinished", lambda request: finished.append(request))
@@ -335,7 +335,7 @@ WARM_MARK = "performance.getEntriesByName('jptrack:warm')"
 
 def wait_warm(page) -> float | None:
     """After a snapshot start the worker warms the interpreter up in the background for a
-    moment (widget/web/worker.js warmUp); warm figures are taken once that is over.
+    moment (widget/web/worker/snapshot.js warmUp); warm figures are taken once that is over.
     Returns when it ended (ms since navigation), None after a plain start."""
     if page.get_attribute("[data-jptrack-widget]", "data-engine") != "snapshot":
         return None

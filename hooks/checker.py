@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
@@ -35,6 +36,12 @@ import _widget
 log = get_plugin_logger(__name__)
 
 _assets_built: _assets.Assets | None = None
+
+
+def _built() -> _assets.Assets:
+    if _assets_built is None:
+        raise PluginError("hooks/checker.py: on_config did not run (is the hook listed in mkdocs.yml?)")
+    return _assets_built
 
 
 # Build every checker file (the snapshot from the cache when its inputs are unchanged).
@@ -54,8 +61,7 @@ def on_config(config):
 
 # Add the runtime and the checker's files to the site.
 def on_files(files: Files, /, *, config) -> Files:
-    assert _assets_built is not None
-    for uri, content in _assets_built.files.items():
+    for uri, content in _built().files.items():
         existing = files.get_file_from_path(uri)
         if existing:
             files.remove(existing)
@@ -70,20 +76,20 @@ def on_files(files: Files, /, *, config) -> Files:
 def on_page_markdown(markdown: str, /, *, page, config, files) -> str | None:
     if not _widget.MARKER.search(markdown):
         return None
-    assert _assets_built is not None
+    built = _built()
     statuses = files.get_file_from_path("statuses.md")
     if statuses is None:
         log.info("statuses.md is not in the site yet: the checker's fallback link will be broken")
         statuses_url = "statuses/" if config.use_directory_urls else "statuses.html"
     else:
         statuses_url = statuses.url
-    script = get_relative_url(f"{_assets.ASSETS}/{_assets_built.script}", page.url)
+    script = get_relative_url(f"{_assets.ASSETS}/{built.script}", page.url)
     # overrides/main.html: the module and the asset list in <head>, so Python starts at once
     page.meta["jptrack_script"] = script
-    page.meta["jptrack_assets"] = _assets_built.page_json()
+    page.meta["jptrack_assets"] = built.page_json()
     places = sorted(((d.code, d.name.en) for d in _catalog.load(config).destinations), key=lambda p: p[1])
     return _widget.MARKER.sub(lambda match: _widget.widget_html(
-        script=script, assets=_assets_built.page_json(), statuses=get_relative_url(statuses_url, page.url),
+        script=script, assets=built.page_json(), statuses=get_relative_url(statuses_url, page.url),
         max_chars=_max_chars(), level=_widget.heading_level(markdown[:match.start()]), places=places), markdown)
 
 
@@ -92,8 +98,7 @@ def on_page_markdown(markdown: str, /, *, page, config, files) -> str | None:
 def on_post_page(output: str, /, *, page, config) -> str | None:
     if not (page.meta or {}).get("jptrack_script"):
         return None
-    assert _assets_built is not None
-    return _widget.hold_search_index(output, _assets_built.search_worker, page=page.file.src_uri)
+    return _widget.hold_search_index(output, _built().search_worker, page=page.file.src_uri)
 
 
 # The input limit the classifier enforces, so the page can refuse a huge paste up front.

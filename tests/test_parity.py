@@ -5,7 +5,7 @@ loads the pinned Pyodide (node_modules/pyodide), unpacks that same zip and the c
 JSON, and runs every `examples:` vector from stages.yaml plus the realistic histories in
 tests/pyodide/histories.json. Each result must equal CPython's, field for field.
 Pyodide in Node takes a few seconds to load, so it runs once per session per start: a plain
-load, and the site's fast start (memory snapshot on the trimmed stdlib, hooks/checker.py).
+load, and the site's fast start (memory snapshot on the trimmed stdlib, hooks/_runtime.py).
 """
 
 from __future__ import annotations

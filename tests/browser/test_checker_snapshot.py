@@ -226,7 +226,7 @@ def test_a_slow_first_visit_leaves_the_compiled_wasm_for_the_next(profile, check
     # A returning visitor whose first visit booted Python (trimmed start) starts from V8's
     # stored wasm code: it compiles nothing, and the interpreter is already optimised. V8
     # stores it once a Python boot has tiered enough code up, from the response the worker
-    # compiles itself (see precompile in worker.js). (A snapshot start runs too little
+    # compiles itself (see precompile in worker/wasm.js). (A snapshot start runs too little
     # Python for V8 to store anything; traced, and measured no loss: deserialising the
     # stored code made a snapshot restore slower, not faster.)
     assert "wasm.SerializeModule" in wasm_code_cache_events(profile, checker_url, throttle=SLOW, dwell_ms=6000)
@@ -246,7 +246,7 @@ def test_a_fast_first_visit_downloads_the_snapshot(profile, checker_url):
 
 
 # ---------------------------------------------------------------------------
-# Decoded copies of the runtime in Cache Storage (worker.js, "copies")
+# Decoded copies of the runtime in Cache Storage (worker/copies.js)
 # ---------------------------------------------------------------------------
 
 COPIES = re.search(r'const COPIES = "([^"]+)";', (ROOT / "widget/web/worker/copies.js").read_text()).group(1)
@@ -391,7 +391,7 @@ def test_a_poisoned_copy_is_never_run(profile, checker_url, target):
 
 
 # ---------------------------------------------------------------------------
-# V8's code cache for Pyodide's modules, made on the first visit (worker.js, primeCodeCache)
+# V8's code cache for Pyodide's modules, made on the first visit (worker/prime.js)
 # ---------------------------------------------------------------------------
 
 def module_code_cache(context, url):

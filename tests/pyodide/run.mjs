@@ -8,11 +8,11 @@
 //
 //   node tests/pyodide/run.mjs ARCHIVE.zip CATALOG.json CASES.json [SNAPSHOT.bin STDLIB.zip]
 //
-// With SNAPSHOT and STDLIB (the site's fast start, hooks/checker.py): restore the memory
+// With SNAPSHOT and STDLIB (the site's fast start, hooks/_runtime.py): restore the memory
 // snapshot on the trimmed stdlib instead, and use the catalog and modules inside it, so
 // the trimmed stdlib is exercised on every case.
 //
-// ARCHIVE is the zip hooks/checker.py builds from widget/jptrack/*.py, CATALOG is
+// ARCHIVE is the zip hooks/_assets.py builds from widget/jptrack/*.py, CATALOG is
 // catalog.to_json(), CASES is [{id, text, today}]. tests/test_parity.py builds all three,
 // runs this once per session, and compares each result with CPython field for field.
 import { readFileSync, statSync } from "node:fs";
@@ -43,7 +43,7 @@ if (snapshot) {
 }
 pyodide.FS.writeFile(`${LIB}/cases.json`, readFileSync(cases, "utf8"), { encoding: "utf8" });
 
-// The same calls the site's worker makes (widget/web/worker.js).
+// The same calls the site's worker makes (widget/web/worker/).
 const output = pyodide.runPython(`
 import json, sys
 from datetime import date

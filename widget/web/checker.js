@@ -8,7 +8,7 @@
 // `data-today` (YYYY-MM-DD); or window.jptrackConfig = {loadTimeout, today, autostart: false,
 // snapshot: false (a plain start on the full stdlib) | "always" (the snapshot, however slow
 // the network) | "never" (a start on the trimmed stdlib)}. After loading, the root's
-// data-engine says which start was used ("snapshot", "trimmed" or "plain", see worker.js)
+// data-engine says which start was used ("snapshot", "trimmed" or "plain", see worker/start.js)
 // and data-engine-fallback why.
 "use strict";
 

@@ -1,9 +1,9 @@
-"""The checker's entry point inside Pyodide. hooks/checker.py adds this file to the jptrack
+"""The checker's entry point inside Pyodide. hooks/_assets.py adds this file to the jptrack
 archive; the worker (plain load) and the build-time memory snapshot both import it, so the
 two start paths run the very same code.
 
     load(path)          read the catalog JSON (a file, so no JS proxy ends up in a snapshot)
-    run(text, today, to)  -> JSON string for the page (see widget/web/worker.js); to: the
+    run(text, today, to)  -> JSON string for the page (see widget/web/worker/main.js); to: the
                         country the customer chose, used when the paste does not say
     warm_up()           one check of the catalog's own examples (see the worker's warmUp)
     stdlib_zip_size()   which stdlib Python imports from (the worker checks it)

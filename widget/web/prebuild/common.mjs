@@ -1,4 +1,4 @@
-// Shared by make_stdlib.mjs and make_snapshot.mjs (run by hooks/checker.py at site build).
+// Shared by make_stdlib.mjs and make_snapshot.mjs (run by hooks/_runtime.py at site build).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";

@@ -2,7 +2,7 @@
 // catalog loaded and warmed up on its examples. The browser restores it instead of starting
 // Python. Deterministic (same inputs, same bytes): frozen entropy and clocks, fixed hash
 // seed, random reseeded to 0 before the dump. It only works with the exact stdlib zip it
-// was made on: hooks/checker.py names both by content hash and writes them together.
+// was made on: hooks/_assets.py names both by content hash and writes them together.
 //
 //   node make_snapshot.mjs PYODIDE_DIR ARCHIVE.zip CATALOG.json STDLIB.zip OUT.bin
 import { writeFileSync } from "node:fs";
