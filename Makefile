@@ -6,14 +6,19 @@ HOST   ?= 127.0.0.1:8000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test bench chromium clean
+.PHONY: setup serve build test bench chromium clean pins
 
-# Python tools and the jptrack package (editable), re-installed when the pins change.
+# Python tools (every file checked against its pinned SHA-256, pip and setuptools included),
+# then the jptrack package (editable, built with those pinned tools), again when the pins change.
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt -e .
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# After changing a pin in requirements.txt: write every pin's hashes from PyPI's index.
+pins:
+	$(PY) .ci/pin_hashes.py requirements.txt
 
 # The pinned Pyodide runtime the site serves itself.
 node_modules/.package-lock.json: package.json package-lock.json
