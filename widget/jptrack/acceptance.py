@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from .normalize import fold
+
+if TYPE_CHECKING:   # for annotations only: nothing more to import at run time
+    from .catalog import Catalog
 
 __all__ = ["COLUMNS", "MARKS", "AcceptanceError", "read_rows", "section", "replace_section", "names_to_codes"]
 
@@ -75,7 +79,7 @@ def read_rows(rows: list[dict], codes: dict[str, str]) -> tuple[dict[str, dict[s
     return countries, unmatched
 
 
-def names_to_codes(catalog) -> dict[str, str]:
+def names_to_codes(catalog: Catalog) -> dict[str, str]:
     """Folded country names (English, and each destination's names in `reading.countries`) →
     ISO code, for the catalog's destinations."""
     from .numbers import COUNTRIES

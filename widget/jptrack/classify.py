@@ -59,12 +59,18 @@ import gc
 import unicodedata
 from contextlib import contextmanager
 from datetime import date
+from typing import TYPE_CHECKING
 
 from . import journey as _journey
 from . import numbers as _numbers
 from . import parse as _parse
 from . import reading as _reading
 from . import verdict as _verdict
+
+if TYPE_CHECKING:   # for annotations only: nothing more to import at run time
+    from collections.abc import Iterator
+
+    from .catalog import Catalog
 
 __all__ = ["check", "InvalidInput", "InputTooLong", "MAX_INPUT_CHARS", "pipeline", "cyclic_gc_paused"]
 
@@ -93,7 +99,7 @@ class Pipeline:
 _pipelines: dict[int, Pipeline] = {}
 
 
-def pipeline(catalog) -> Pipeline:
+def pipeline(catalog: Catalog) -> Pipeline:
     """The catalog's pipeline, built on first use and cached by catalog identity."""
     cached = _pipelines.get(id(catalog))
     if cached is None or cached.catalog is not catalog:
@@ -104,7 +110,7 @@ def pipeline(catalog) -> Pipeline:
 
 
 @contextmanager
-def cyclic_gc_paused():
+def cyclic_gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector (reference counting still frees everything).
 
     check() builds a few objects per line and links none in cycles; on a long paste the
@@ -122,7 +128,7 @@ def cyclic_gc_paused():
             gc.enable()
 
 
-def check(text, catalog, *, today: date | None = None, max_chars: int | None = MAX_INPUT_CHARS,
+def check(text: str, catalog: Catalog, *, today: date | None = None, max_chars: int | None = MAX_INPUT_CHARS,
           explain: bool = False, destination: str | None = None) -> dict:
     """Classify a paste; returns the contract's plain, JSON-serialisable dict.
 

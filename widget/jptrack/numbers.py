@@ -143,7 +143,7 @@ def validate(number: str) -> str:
     return number
 
 
-def is_valid(number) -> bool:
+def is_valid(number: str) -> bool:
     """Check the number; never raises."""
     try:
         return bool(validate(number))
@@ -231,7 +231,7 @@ _FIND_JP = re.compile(
     r"(\d(?<![\d\-/:.]\d)(?:\d{3}-\d{4}-\d{4}|\d{2}-\d{2}-\d{5}-\d|(?<=[1-9])\d{10,11}))(?![\d\-/:.])", re.ASCII)
 
 
-def find(text) -> list[dict]:
+def find(text: str) -> list[dict]:
     """Every tracking number in free text, in order of appearance, without duplicates."""
     if not isinstance(text, str) or not text:
         return []

@@ -244,7 +244,7 @@ def _inside(position: int, spans: list) -> bool:
     return False
 
 
-def parse_date(text, *, year: int | None = None, dayfirst: bool = False) -> str | None:
+def parse_date(text: str, *, year: int | None = None, dayfirst: bool = False) -> str | None:
     """The first date (and time) in one line of text, as ISO 8601, or None."""
     if not isinstance(text, str):
         return None
@@ -256,7 +256,7 @@ def parse_date(text, *, year: int | None = None, dayfirst: bool = False) -> str 
 # Lines
 # ---------------------------------------------------------------------------
 
-def scan(text, *, dayfirst: bool | None = None, year: int | None = None,
+def scan(text: str, *, dayfirst: bool | None = None, year: int | None = None,
          today: _dt.date | None = None) -> list[Line]:
     """Split a paste into non-blank lines with dates, times, tokens and noise flags.
 
@@ -269,7 +269,7 @@ def scan(text, *, dayfirst: bool | None = None, year: int | None = None,
     return lines
 
 
-def split_lines(text) -> list[Line]:
+def split_lines(text: str) -> list[Line]:
     """The paste's non-blank lines, with dates found but 03/04-style and yearless ones not
     yet settled (see `settle_dates`)."""
     if not isinstance(text, str):

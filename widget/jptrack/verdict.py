@@ -34,14 +34,20 @@ True
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from .normalize import fold
 from .phrases import PhraseIndex
 
+if TYPE_CHECKING:   # for annotations only: nothing more to import at run time
+    from collections.abc import Iterable
+
+    from .catalog import Catalog, Destination, Stage
+
 __all__ = ["verdict", "choose_service", "service_hints", "service_note", "expected", "collect_by"]
 
 
-def service_hints(catalog, texts) -> set[str]:
+def service_hints(catalog: Catalog, texts: Iterable[str]) -> set[str]:
     """Service ids the texts name ('EMS', 'SAL', 'surface', '船便', '航空便', ...)."""
     index = _index(catalog)
     found: set[str] = set()
@@ -51,7 +57,8 @@ def service_hints(catalog, texts) -> set[str]:
     return found
 
 
-def choose_service(catalog, stage, *, numbers=(), texts=(), posted: date | None = None,
+def choose_service(catalog: Catalog, stage: Stage, *, numbers: Iterable[dict] = (), texts: Iterable[str] = (),
+                   posted: date | None = None,
                    destination: str | None = None) -> tuple[str | None, bool]:
     """(service id, assumed?) from the tracking number's first letter and the paste's words.
 
@@ -92,7 +99,7 @@ def _offered(catalog, service, posted: date | None, destination: str | None) -> 
     return listed not in ("stopped", "none")
 
 
-def service_note(catalog, service_id: str | None, posted: date | None) -> str | None:
+def service_note(catalog: Catalog, service_id: str | None, posted: date | None) -> str | None:
     """What the service's dated changes say about an item posted on that day, when Japan Post
     no longer offered it as such then (SAL in 2026, a tracked small packet after 2025)."""
     if not service_id or posted is None:
@@ -101,7 +108,8 @@ def service_note(catalog, service_id: str | None, posted: date | None) -> str | 
     return change.note.en if change and change.state not in _STILL_OFFERED else None
 
 
-def expected(catalog, destination, service_id: str | None, posted: date | None) -> dict | None:
+def expected(catalog: Catalog, destination: Destination | None, service_id: str | None,
+             posted: date | None) -> dict | None:
     """When the item is usually delivered: the posting date plus Japan Post's standard days
     to the destination for the service (or the service's days anywhere), plus the buffer
     Japan Post adds for SAL and surface. None when no figure is known."""
@@ -125,7 +133,7 @@ def expected(catalog, destination, service_id: str | None, posted: date | None) 
             "source": fact.source, "checked": fact.checked, "message": message}
 
 
-def collect_by(catalog, destination, last_event: date | None) -> dict | None:
+def collect_by(catalog: Catalog, destination: Destination | None, last_event: date | None) -> dict | None:
     """The day an item waiting at the destination's post office goes back, from the post's
     hold period; the hold's note when the period is not known."""
     if destination is None:
@@ -153,7 +161,7 @@ def _slowest(stage, services: list[str]) -> str | None:
     return max(services, key=lambda s: (act_after(s), services.index(s)))
 
 
-def verdict(catalog, stage, last_event: date | None, *, service: str | None = None,
+def verdict(catalog: Catalog, stage: Stage, last_event: date | None, *, service: str | None = None,
             service_assumed: bool = False, today: date | None = None, post: str | None = None,
             number: dict | None = None) -> dict:
     """The contract's `verdict` object for a stage whose latest event was on last_event,
