@@ -15,8 +15,7 @@ browser's own start-up is over (settle_browser), median of --runs:
 * checker cold: navigation start → first result, a 30-event history pasted at once
 * checker repeat: same context (HTTP cache warm), new page, same measure. The cold page
   stays open until the checker's background work is over, as for a visitor who reads the
-  result: its copies of the runtime for the next visit kept and V8's code cache primed
-  (the "copied" mark, which the worker posts once both are done), or
+  result: its copies of the runtime for the next visit kept (the "copied" mark), or
   DWELL_S after the result when it keeps none (a trimmed start; V8 stores its compiled
   wasm meanwhile); the repeat load is timed once the browser is quiet again, like the others
 * paste after 3 s: cold page, the customer pastes 3 s after the load event; paste → result

@@ -127,10 +127,10 @@ def zip_package(package: Path, extra: dict[str, Path] | None = None) -> bytes:
     return buffer.getvalue()
 
 
-# Pyodide's image is the whole wasm memory, more than half of it zero pages; the browser
-# would inflate and copy every byte. The published file leaves them out, and the worker
-# (widget/web/worker/snapshot.js) writes the runs straight into the wasm memory. Layout,
-# u32 little-endian: magic "jpz1", image size, run count n, n x (offset, length), the runs.
+# Pyodide's image is the whole wasm memory, more than half of it zero pages, which the
+# browser would download (or read from its cache) and inflate. The published file leaves
+# them out; the worker (widget/web/worker/snapshot.js) puts them back. Layout, u32
+# little-endian: magic "jpz1", image size, run count n, n x (offset, length), the runs.
 def pack_snapshot(image: bytes) -> bytes:
     runs, start = [], None
     for offset in range(0, len(image), PACK_BLOCK):

@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, SiteHandler, emulate_network, hook_module, page_assets, serve
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, emulate_network, hook_module, page_assets
 from test_checker import (  # noqa: F401  (fixtures are used by name)
     HISTORIES, WIDGET, checker_site, checker_url, configure, served_checker_site, shown, submit,
 )
@@ -388,58 +388,6 @@ def test_a_poisoned_copy_is_never_run(profile, checker_url, target):
     assert engine == "snapshot" and fallback and "SHA-256" in fallback, (engine, fallback)
     assert page.evaluate(f"caches.has({json.dumps(COPIES)})") is False
     page.close()
-
-
-# ---------------------------------------------------------------------------
-# V8's code cache for Pyodide's modules, made on the first visit (worker/prime.js)
-# ---------------------------------------------------------------------------
-
-def module_code_cache(context, url):
-    """{file name: bytes of V8 code cache read} for each module script compiled during a
-    visit (traced_visit; 0: compiled from source)."""
-    read = {}
-    for event in traced_visit(context, url, "v8,devtools.timeline"):
-        data = (event.get("args") or {}).get("data") or {}
-        if event["name"] == "v8.compileModule" and "url" in data:
-            read[data["url"].rsplit("/", 1)[-1]] = data.get("consumedCacheSize", 0)
-    return read
-
-
-def test_the_first_return_visit_compiles_pyodide_from_the_code_cache(profile, checker_url):
-    # Chromium makes a script's code cache on its second load; the first visit loads
-    # Pyodide's modules a second time in the background, so the next visit reads it.
-    stay_until_copied(profile, checker_url, snapshot="always")
-    read = module_code_cache(profile, checker_url)
-    assert read.get("pyodide.asm.mjs", 0) > 0, read
-    assert read.get("pyodide.mjs", 0) > 0, read
-
-
-class NoNestedWorkers(SiteHandler):
-    """A host whose policy lets the page start the checker's worker, but not that worker
-    start one of its own (the CSP of a worker's script governs what the worker may do)."""
-
-    def end_headers(self):
-        if "/assets/checker/worker-" in self.path:
-            self.send_header("Content-Security-Policy", "script-src 'self' 'wasm-unsafe-eval'; worker-src 'none'")
-        super().end_headers()
-
-
-def test_a_failed_priming_loses_nothing(profile, checker_site):
-    url, server = serve(checker_site, host=NoNestedWorkers)
-    try:
-        page = profile.new_page()
-        check_and_engine(page, url, snapshot="always")
-        page.wait_for_function("performance.getEntriesByName('jptrack:copied').length > 0", timeout=30_000)
-        assert page.evaluate("performance.getEntriesByName('jptrack:primed').length") == 0
-        assert submit(page, TEXT) == "result" and shown(page)["stage"]
-        page.close()
-        # The next visit still starts from the copies; it compiles Pyodide from source.
-        page = profile.new_page()
-        assert check_and_engine(page, url) == ("snapshot", None)
-        assert page.get_attribute(WIDGET, "data-engine-from") == "copies"
-        page.close()
-    finally:
-        server.shutdown()
 
 
 @pytest.mark.pyodide   # slow: two Node runs (~25 s)

@@ -4,10 +4,9 @@
 //
 //   node tests/pyodide/worker_parts.mjs REQUEST.json
 //
-// REQUEST: {"unpack": [{packed, out, from, fill, magic}], "modules": true}
-//   unpack   each packed file is read with PackedSnapshot and its image bytes [from, size)
-//            written into an array filled with `fill` first (as wasm memory the runtime
-//            already wrote to), saved to `out`; or the reader's error message is reported.
+// REQUEST: {"unpack": [{packed, out, magic}], "modules": true}
+//   unpack   each packed file is read with PackedSnapshot and its image saved to `out`; or
+//            the reader's error message is reported.
 //   modules  compile wasm modules through the worker's WebAssembly.Module and report which
 //            came out as the same object.
 // Prints {"unpack": [{size, error?}], "modules": {...}} as JSON.
@@ -21,14 +20,12 @@ const { memoTinyModules } = await import("../../widget/web/worker/wasm.js");
 
 const output = {};
 if (request.unpack) {
-  output.unpack = request.unpack.map(({ packed, out, from, fill, magic }) => {
+  output.unpack = request.unpack.map(({ packed, out, magic }) => {
     const bytes = readFileSync(packed);
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     try {
       const snapshot = new PackedSnapshot(buffer, magic);
-      const target = new Uint8Array(snapshot.size - from).fill(fill);
-      snapshot.writeInto(target, from, snapshot.size, { zeroed: false });
-      writeFileSync(out, target);
+      writeFileSync(out, snapshot.image());
       return { size: snapshot.size };
     } catch (error) {
       return { error: String(error.message) };

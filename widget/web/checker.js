@@ -156,10 +156,8 @@ const engine = {
     this.error = "";
   },
 
-  // Posted at once, even while Python loads: the worker holds a check until it is ready and
-  // answers it before its background warm-up starts. (Posted on "ready", the first check
-  // waited behind a warm-up run: 70-140 ms more to the first result.) A load that fails
-  // rejects it through fail().
+  // Posted at once, even while Python loads, so the worker answers it before its background
+  // warm-up starts. A load that fails rejects it through fail().
   async check(text, today, timeout, to) {
     const ready = this.start(timeout);
     const worker = this.worker;
@@ -195,9 +193,9 @@ const engine = {
 // Material's search index waits for Python (widget/web/search-after-checker.js)
 // ---------------------------------------------------------------------------
 
-// Building the index beside Python's start made the first result ~10% later on 2 cores;
-// on pages with the checker Material's search worker holds the index until told here that
-// the engine is ready or failed (it also stops waiting after a few seconds by itself).
+// Building the index beside Python's start delays the first result on a small machine, so
+// Material's search worker holds it until told here that the engine is ready or failed
+// (it also stops waiting after a few seconds by itself).
 // Any page of the site may answer (BroadcastChannel is per origin): at worst an index is
 // built a little sooner.
 const searchChannel = typeof BroadcastChannel === "function" ? new BroadcastChannel("jptrack-search") : null;
@@ -256,8 +254,7 @@ function bind(root) {
   root.addEventListener("pointerdown", warm);
 
   // Start at once on a page that has the checker: Python loads in the worker, off the main
-  // thread, and starting here rather than at the first idle moment after the page's own
-  // start-up has the answer ~200 ms sooner (bench/widget.py). The bytes are the same.
+  // thread, so waiting for an idle moment would only make the answer later.
   if (engine.state === "idle" && config().autostart !== false) warm();
   if (engine.state !== "idle") showEngineState(root);
   if (engine.state === "loading") warmFonts(root);   // started from <head>
@@ -475,11 +472,10 @@ function resultCard(root, result, text, view) {
 // Font warm-up
 // ---------------------------------------------------------------------------
 
-// The first result's layout waited 20-80 ms on font look-ups (traced: one
-// FontCache::GetFontPlatformData per new font, weight and size, each a call to the browser
-// process), a long task right when the answer appears. So while Python loads, lay out a
-// hidden sample result, built by the same code, one part per idle moment; the real result
-// then finds the fonts looked up. The sample is never shown, read out or focusable.
+// Font look-ups (one call to the browser process per new font, weight and size) made the
+// first result's layout a long task. So while Python loads, lay out a hidden sample result,
+// built by the same code, one part per idle moment; the real result then finds the fonts
+// looked up. The sample is never shown, read out or focusable.
 const SAMPLE = "Sample お届け";
 const SAMPLE_RESULT = {
   current_stage: "",
@@ -720,8 +716,7 @@ function plural(n, word) {
 // The module is async (it runs as soon as it arrives, often before Material's bundle at
 // the end of the body), so follow instant navigation once Material's document$ exists.
 // Loaded from <head> (overrides/main.html, only on pages with the checker), the module runs
-// before the page body and the theme's start-up: start Python now rather than when the
-// widget is parsed, 100-250 ms later on a cold load.
+// before the page body and the theme's start-up: start Python now, not once the widget is parsed.
 if (document.querySelector("script[data-jptrack-head]") && config().autostart !== false) {
   engine.start(loadTimeout(null));
 }

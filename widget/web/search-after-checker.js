@@ -4,10 +4,8 @@
 // the name of Material's own worker as its query ("search-after-checker-<hash>.js?search.
 // <hash>.min.js"); it sits in Material's workers folder, because Material's worker finds its
 // language files relative to the worker's address. Material builds the search index as soon
-// as a page opens: about 300 ms of CPU. On a 2-core machine that ran beside the wasm
-// compile and the snapshot restore, and the checker's first result came ~10% later (side
-// by side, 8 rounds: repeat visit 652 -> 584 ms median, cold 861 -> 783). So this worker
-// keeps what the page sends (the index), and hands it to Material's worker, in order,
+// as a page opens, a few hundred ms of CPU that on a small machine competes with the wasm
+// compile and the snapshot restore. So this worker keeps what the page sends (the index), and hands it to Material's worker, in order,
 // once the checker says it is settled (checker.js, on the BroadcastChannel below), or after
 // HOLD_MS at the latest: search never waits long for a checker that hangs or never
 // starts. A search typed meanwhile is answered once the index is built, as it is while

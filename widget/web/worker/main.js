@@ -5,19 +5,16 @@
 // Messages in:  {type: "init", pyodide, archive, catalog, snapshot?, stdlib?, stdlibBytes?,
 //                buildId?, lockInfo?, sha256?, shared, snapshotPolicy?: "auto" | "always" | "never"}
 //               {type: "check", id, text, today, to}        (today: "YYYY-MM-DD")
-//               {type: "prime", urls}   (only to the short-lived helper of prime.js)
 // Messages out: {type: "progress", step, of, label}
 //               {type: "ready", ms, mode: "snapshot" | "trimmed" | "plain", fallback?: reason,
 //                rate?: bytes/s the wasm arrived at, copies: read from Cache Storage?, marks}
-//               {type: "marks", marks}          (background work done: "warm", "copied", "primed")
+//               {type: "marks", marks}          (background work done: "warm", "copied")
 //               {type: "failed", message}       (loading failed)
 //               {type: "reply", id, json, ms}   json: '{"ok": true, "result", "view"}' or
 //                                               '{"ok": false, "kind": "too-long", "message"}'
 //               {type: "error", id, message}    (an unexpected Python error)
-//               {type: "primed", loaded}        (from prime.js's helper, to its parent)
 import { describe, mark, marks, replied } from "./common.js";
 import { copies } from "./copies.js";
-import { prime } from "./prime.js";
 import { load } from "./start.js";
 import { memoTinyModules } from "./wasm.js";
 
@@ -72,7 +69,5 @@ self.onmessage = async ({ data }) => {
     ready.catch((error) => self.postMessage({ type: "failed", message: describe(error) }));
   } else if (message.type === "check") {
     await check(message);
-  } else if (message.type === "prime") {
-    await prime(Array.isArray(message.urls) ? message.urls.map(String) : []);
   }
 };

@@ -10,17 +10,14 @@ const HEADER_FIELDS = 48;      // a Pyodide snapshot's fixed header fields (chec
 const MAX_HEADER = 2 ** 16;    // with its metadata (JSON) after them
 const WARM_UP_MS = 1500;
 
-// The snapshot, checked: from the cached response, or downloaded. Only its header is
-// unpacked here, into an image-sized array (Pyodide sizes the wasm memory from its length);
-// restoringDirectly writes the rest into the wasm memory.
+// The snapshot image, checked: from the cached response, or downloaded.
 export async function snapshotImage({ snapshot, buildId, shared = {} }, cached) {
   let bytes = await fetchOk(snapshot, "buffer", cached);
   if (!await copies.trusted(snapshot)) bytes = await fetchOk(snapshot, "buffer");   // (copies are off now)
-  const packed = new PackedSnapshot(bytes, shared.packedMagic);
+  const image = new PackedSnapshot(bytes, shared.packedMagic).image();
   mark("snapshot");
-  const image = new Uint8Array(packed.size);
-  packed.writeInto(image, 0, Math.min(packed.size, MAX_HEADER));   // (Pyodide reads no further)
-  return { image, packed, memoryAt: checkHeader(image.buffer, buildId, shared.snapshotMagic) };
+  checkHeader(image.buffer, buildId, shared.snapshotMagic);
+  return { image };
 }
 
 // The snapshot's header: u32 magic, where the memory begins, ..., the Pyodide build id as
@@ -61,30 +58,22 @@ export class PackedSnapshot {
     if (at !== buffer.byteLength) throw new Error("snapshot has the wrong length");
   }
 
-  // The image's bytes [from, to) into target[0, to - from): the runs' bytes, and zeros
-  // between them unless the target is known to be zeros there (`zeroed`).
-  writeInto(target, from, to, { zeroed = true } = {}) {
-    let done = from;   // target holds the image up to here
-    for (const [offset, bytes] of this.runs) {
-      const start = Math.max(offset, from), end = Math.min(offset + bytes.length, to);
-      if (end <= start) continue;
-      if (!zeroed && start > done) target.fill(0, done - from, start - from);
-      target.set(bytes.subarray(start - offset, end - offset), start - from);
-      done = end;
-    }
-    if (!zeroed && to > done) target.fill(0, done - from, to - from);
+  // The whole image: the runs at their offsets, zeros between them.
+  image() {
+    const image = new Uint8Array(this.size);
+    for (const [offset, bytes] of this.runs) image.set(bytes, offset);
+    return image;
   }
 }
 
 // Restore: loadPyodide awaits the image before instantiating, so a bad header (or an HTTP
 // error) rejects here without a wasted instantiation. Resolves to {run, warmUp}.
 export async function startFromSnapshot({ pyodide: base, stdlib, stdlibBytes: expected, lockInfo }, snapshot, loader) {
-  const { loadPyodide, createPyodideModule } = await loader;
+  const { loadPyodide } = await loader;
   mark("pyodide.mjs");
   const pyodide = await Promise.race([
     loadPyodide({ indexURL: base, stdLibURL: stdlib, packages: [], ...lockFile(lockInfo),
-                  _loadSnapshot: snapshot.then(({ image }) => image),
-                  createPyodideModule: restoringDirectly(createPyodideModule, snapshot) }),
+                  _loadSnapshot: snapshot.then(({ image }) => image) }),
     wasmMissing(base),
   ]);
   mark("restored");
@@ -95,26 +84,6 @@ export async function startFromSnapshot({ pyodide: base, stdlib, stdlibBytes: ex
   const check = JSON.parse(run("", "2026-10-01"));
   if (!check.ok) throw new Error("the snapshot's checker does not answer");
   return { run, warmUp: pyodide.runPython("__jptrack_web.warm_up") };
-}
-
-// Pyodide restores by copying the whole unpacked image into the wasm memory; here Pyodide
-// reads the header and metadata, and the runs go straight from the packed file into the
-// memory, zeros between them (the runtime's start wrote there already).
-function restoringDirectly(createPyodideModule, snapshot) {
-  return async (settings) => {
-    const module = await createPyodideModule(settings);
-    const { packed, memoryAt } = await snapshot;
-    const restore = module.API && module.API.restoreSnapshot;
-    if (typeof restore !== "function") throw new Error("this Pyodide has no restoreSnapshot");
-    module.API.restoreSnapshot = (image) => {
-      const metadata = restore(image.subarray(0, memoryAt));
-      const memory = new Uint8Array(module.HEAP8.buffer);
-      if (memory.length < packed.size - memoryAt) throw new Error("the wasm memory is smaller than the snapshot");
-      packed.writeInto(memory, memoryAt, packed.size, { zeroed: false });
-      return metadata;
-    };
-    return module;
-  };
 }
 
 // A snapshot start skips the boot that gets V8 to optimise the interpreter's wasm, so the

@@ -7,7 +7,6 @@
 //               two above, and for a module missing from the trimmed stdlib later on.
 import { firstLine, mark, marks, progress, quiet } from "./common.js";
 import { copies, fromCache } from "./copies.js";
-import { primeCodeCache } from "./prime.js";
 import { startPython } from "./python.js";
 import { snapshotImage, startFromSnapshot, warmUp } from "./snapshot.js";
 import { SNAPSHOT_MIN_RATE, precompile, wasmProblem } from "./wasm.js";
@@ -87,10 +86,5 @@ async function afterSnapshotStart(python, message) {
   await quiet();
   if (!await copies.keep()) return;
   mark("copied");
-  const done = { copied: marks.copied };
-  if (await primeCodeCache(message.pyodide)) {
-    mark("primed");
-    done.primed = marks.primed;
-  }
-  self.postMessage({ type: "marks", marks: done });
+  self.postMessage({ type: "marks", marks: { copied: marks.copied } });
 }
