@@ -7,7 +7,7 @@ Every name is versioned or content-hashed, so a host may cache them for a year:
     assets/checker/stages-<hash>.json    the catalog (Catalog.to_json)
     assets/checker/checker-<hash>.js     the page module (widget/web/checker.js)
     assets/checker/checker-<hash>.css    its styles (on every page; small)
-    assets/checker/worker-<hash>/*.js    the module worker (widget/web/worker/, entry main.js)
+    assets/checker/worker-<hash>.js      the module worker (widget/web/worker/*.js, joined)
     assets/checker/stdlib-<hash>.zip     the trimmed stdlib (hooks/_runtime.py)
     assets/checker/snapshot-<hash>.bin   the memory snapshot, packed (pack_snapshot below)
     assets/javascripts/workers/search-after-checker-<hash>.js
@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,9 +76,8 @@ def collect(root: Path, runtime: Runtime, archive: bytes, catalog: bytes, fast: 
     }
     for key, (name, content) in named.items():
         assets.files[f"{ASSETS}/{name}"] = content if key != "snapshot" else packed
-    worker = _worker_folder(web / "worker")
-    for name, content in worker["files"].items():
-        assets.files[f"{ASSETS}/{worker['folder']}/{name}"] = content
+    worker = hashed("worker", "js", bundle_worker(web / "worker"))
+    assets.files[f"{ASSETS}/{worker[0]}"] = worker[1]
     script = hashed("checker", "js", read(web / "checker.js").encode("utf-8"))
     style = hashed("checker", "css", read(web / "checker.css").encode("utf-8"))
     search = hashed("search-after-checker", "js", read(web / "search-after-checker.js").encode("utf-8"))
@@ -88,7 +88,7 @@ def collect(root: Path, runtime: Runtime, archive: bytes, catalog: bytes, fast: 
     # Names relative to checker.js's folder. The worker checks a kept copy (Cache Storage)
     # of the wasm, the snapshot or the stdlib against its SHA-256 before using it.
     assets.page = {
-        "worker": f"{worker['folder']}/{WORKER_ENTRY}",
+        "worker": worker[0],
         "pyodide": f"../pyodide/{runtime.version}/",
         **{key: name for key, (name, _) in named.items()},
         "stdlibBytes": len(fast.stdlib), "buildId": runtime.build_id, "lockInfo": runtime.lock_info,
@@ -100,14 +100,54 @@ def collect(root: Path, runtime: Runtime, archive: bytes, catalog: bytes, fast: 
     return assets
 
 
-# The worker's modules under one folder named after all of them, so their relative imports
-# stay plain ("./copies.js") and every name still changes with any module's content.
-def _worker_folder(folder: Path) -> dict:
-    files = {p.name: read(p).encode("utf-8") for p in sorted(folder.glob("*.js"))}
-    if WORKER_ENTRY not in files:
-        raise PluginError(f"{folder}: no {WORKER_ENTRY}, the checker's worker has no entry module")
-    digest = hashlib.sha256(b"".join(name.encode() + b"\0" + content + b"\0" for name, content in files.items()))
-    return {"folder": f"worker-{digest.hexdigest()[:12]}", "files": files}
+# The worker as the browser gets it: the modules of widget/web/worker/ joined into one
+# script in import order (each module's imports dropped, its exports made plain
+# declarations), as a bundler would. One request instead of a module graph two levels
+# deep, which cost the worker's start a round trip per level.
+IMPORT = re.compile(r'^import \{[^}]*\} from "\./([\w.-]+\.js)";\n', re.MULTILINE)
+EXPORT = re.compile(r"^export (?=(?:async function|function|const|let|class) )", re.MULTILINE)
+# An import or export statement the joining does not understand (Python's `import sys` in
+# a template string is not one).
+LEFTOVER = re.compile(r"""^(?:import[ \t]*[{*"']|import[ \t]+[\w$]+[ \t]*(?:,|from\b)|export[ \t]).*""", re.MULTILINE)
+DECLARED = re.compile(r"^(?:async function|function|const|let|class)\s+([A-Za-z_$][\w$]*)", re.MULTILINE)
+
+
+def bundle_worker(folder: Path) -> bytes:
+    sources = {p.name: read(p) for p in sorted(folder.glob("*.js"))}
+    order: list[str] = []
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in order:
+            return
+        if name in trail:
+            raise PluginError(f"{folder}: the worker's modules import each other in a circle: "
+                              f"{' -> '.join((*trail, name))}")
+        if name not in sources:
+            raise PluginError(f"{folder / trail[-1] if trail else folder}: imports ./{name}, which is missing")
+        for imported in IMPORT.findall(sources[name]):
+            visit(imported, (*trail, name))
+        order.append(name)
+
+    visit(WORKER_ENTRY, ())
+    declared: dict[str, str] = {}
+    parts = []
+    for name in order:
+        body = EXPORT.sub("", IMPORT.sub("", sources[name]))
+        leftover = LEFTOVER.search(body)
+        if leftover:
+            raise PluginError(f"{folder / name}: the worker bundle only takes single-line "
+                              f'`import {{ ... }} from "./x.js";` and `export` declarations, not: {leftover.group(0)}')
+        for identifier in DECLARED.findall(body):
+            if identifier in declared:
+                raise PluginError(f"{folder / name}: declares {identifier}, as {declared[identifier]} does; "
+                                  "the worker's modules share one scope once joined")
+            declared[identifier] = name
+        parts.append(f"// ---- {name}\n{body}")
+    unused = sorted(set(sources) - set(order))
+    if unused:
+        raise PluginError(f"{folder}: {', '.join(unused)} not imported from {WORKER_ENTRY} (directly or not)")
+    return ("// The checker's worker: widget/web/worker/*.js joined in import order by hooks/_assets.py.\n"
+            + "\n".join(parts)).encode("utf-8")
 
 
 def zip_package(package: Path, extra: dict[str, Path] | None = None) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import subprocess
 
@@ -119,3 +120,49 @@ def test_every_browser_script_parses():
     for script in scripts:
         run = subprocess.run([node, "--check", str(script)], capture_output=True, text=True, timeout=60, cwd=ROOT)
         assert run.returncode == 0, f"{script.relative_to(ROOT)}: {run.stderr[-1000:]}"
+
+
+# ---------------------------------------------------------------------------
+# The worker as published: its modules joined into one script (hooks/_assets.py bundle_worker)
+# ---------------------------------------------------------------------------
+
+def _modules(tmp_path, files: dict[str, str]):
+    folder = tmp_path / "worker"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_the_worker_bundle_joins_modules_in_import_order(tmp_path):
+    folder = _modules(tmp_path, {
+        "main.js": 'import { b } from "./b.js";\nimport { a } from "./a.js";\nb(a);\n',
+        "a.js": "export const a = 1;\n",
+        "b.js": 'import { a } from "./a.js";\nexport function b(x) { return x + a; }\n',
+    })
+    bundle = hook_module("_assets").bundle_worker(folder).decode()
+    assert [line[8:] for line in bundle.splitlines() if line.startswith("// ---- ")] == ["a.js", "b.js", "main.js"]
+    assert not re.search(r"^(import|export)\b", bundle, re.MULTILINE)
+    assert "const a = 1;" in bundle and "function b(x)" in bundle
+
+
+@pytest.mark.parametrize("files, message", [
+    ({"main.js": 'import { a } from "./a.js";\n', "a.js": 'import { m } from "./main.js";\nexport const a = 1;\n'},
+     "import each other in a circle"),
+    ({"main.js": 'import { a } from "./gone.js";\n'}, "imports ./gone.js, which is missing"),
+    ({"main.js": 'import { a } from "./a.js";\nconst a = 2;\n', "a.js": "export const a = 1;\n"}, "declares a, as a.js does"),
+    ({"main.js": 'import * as a from "./a.js";\n', "a.js": "export const a = 1;\n"}, "only takes single-line"),
+    ({"main.js": "export default 1;\n"}, "only takes single-line"),
+    ({"main.js": "self.x = 1;\n", "stray.js": "const y = 2;\n"}, "stray.js not imported from main.js"),
+    ({"a.js": "const y = 2;\n"}, "main.js, which is missing"),
+], ids=["circle", "missing", "same-name", "namespace-import", "default-export", "unused", "no-entry"])
+def test_a_worker_module_the_bundle_cannot_join_stops_the_build(tmp_path, files, message):
+    from mkdocs.exceptions import PluginError
+
+    with pytest.raises(PluginError, match=re.escape(message)):
+        hook_module("_assets").bundle_worker(_modules(tmp_path, files))
+
+
+def test_python_inside_a_template_string_is_not_an_import(tmp_path):
+    folder = _modules(tmp_path, {"main.js": "const code = `\nimport sys\nfrom os import path\n`;\n"})
+    assert "import sys" in hook_module("_assets").bundle_worker(folder).decode()

@@ -152,7 +152,7 @@ def _retry_works(page):
 
 @pytest.mark.parametrize("pattern, fail", [
     ("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="not found")),
-    ("**/assets/checker/worker-*/main.js", lambda route: route.abort()),
+    ("**/assets/checker/worker-*.js", lambda route: route.abort()),
 ], ids=["wasm-404", "worker-script-error"])
 def test_load_failure_then_retry(page, checker_url, pattern, fail):
     configure(page, autostart=False)

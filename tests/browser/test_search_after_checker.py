@@ -61,7 +61,7 @@ def test_the_index_waits_while_the_checker_has_not_started(page, site_url, catal
 
 def test_the_index_goes_as_soon_as_the_checker_fails(page, site_url):
     requests = Requests(page)
-    page.route("**/assets/checker/worker-*/main.js", lambda route: route.abort())
+    page.route("**/assets/checker/worker-*.js", lambda route: route.abort())
     configure(page, loadTimeout=HOLD_S * 4000)
     page.goto(site_url + "check/")
     page.wait_for_selector(f"{WIDGET} .jptrack__retry", timeout=10_000)   # the load failed
