@@ -37,6 +37,8 @@ ASSETS = "assets/checker"
 SEARCH_WORKERS = "assets/javascripts/workers"
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)   # every zip entry's timestamp: the hash changes only with the code
 WORKER_ENTRY = "main.js"
+# The BroadcastChannel on which checker.js tells search-after-checker.js that Python has settled.
+SEARCH_CHANNEL = "jptrack-search"
 PACKED_MAGIC = b"jpz1"
 PACK_BLOCK = 4096
 
@@ -95,7 +97,8 @@ def collect(root: Path, runtime: Runtime, archive: bytes, catalog: bytes, fast: 
         "sha256": {"wasm": sha((runtime.folder / "pyodide.asm.wasm").read_bytes()),
                    "snapshot": sha(packed), "stdlib": stdlib_sha},
         # what the worker and this build must agree on, defined once (here and in _runtime.py)
-        "shared": {"packedMagic": PACKED_MAGIC.decode("ascii"), "snapshotMagic": SNAPSHOT_MAGIC, "lib": PYTHON_LIB},
+        "shared": {"packedMagic": PACKED_MAGIC.decode("ascii"), "snapshotMagic": SNAPSHOT_MAGIC, "lib": PYTHON_LIB,
+                   "searchChannel": SEARCH_CHANNEL},
     }
     return assets
 

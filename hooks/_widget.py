@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from urllib.parse import urlencode
 
 from mkdocs.exceptions import PluginError
 
@@ -20,10 +21,10 @@ def heading_level(before: str) -> int:
     return min(max(levels[-1] + 1 if levels else 2, 2), 5)
 
 
-def hold_search_index(output: str, wrapper: str, *, page: str) -> str:
+def hold_search_index(output: str, wrapper: str, *, page: str, channel: str) -> str:
     """Point the page's Material config ("search": the worker's URL) at `wrapper`, with
-    Material's worker file name as its query. A theme without search (no "search" key)
-    is left alone; a config this hook cannot read stops the build."""
+    Material's worker file name and the channel to wait on as its query. A theme without
+    search (no "search" key) is left alone; a config this hook cannot read stops the build."""
     match = MATERIAL_CONFIG.search(output)
     if match is None:
         raise PluginError(f"{page}: no Material config (<script id=\"__config\">) in the page; "
@@ -39,7 +40,8 @@ def hold_search_index(output: str, wrapper: str, *, page: str) -> str:
     if not MATERIAL_SEARCH_WORKER.match(name):
         raise PluginError(f"{page}: Material's search worker is {worker!r}; hooks/checker.py "
                           "expected a name like search.<hash>.min.js")
-    old, new = json.dumps(worker), json.dumps(f"{worker[:-len(name)]}{wrapper}?{name}")
+    query = urlencode({"worker": name, "channel": channel})
+    old, new = json.dumps(worker), json.dumps(f"{worker[:-len(name)]}{wrapper}?{query}")
     if match.group(1).count(old) != 1:
         raise PluginError(f"{page}: Material's config holds {old} more than once")
     return output[:match.start(1)] + match.group(1).replace(old, new) + output[match.end(1):]

@@ -98,7 +98,8 @@ def on_page_markdown(markdown: str, /, *, page, config, files) -> str | None:
 def on_post_page(output: str, /, *, page, config) -> str | None:
     if not (page.meta or {}).get("jptrack_script"):
         return None
-    return _widget.hold_search_index(output, _built().search_worker, page=page.file.src_uri)
+    return _widget.hold_search_index(output, _built().search_worker, page=page.file.src_uri,
+                                     channel=_assets.SEARCH_CHANNEL)
 
 
 # The input limit the classifier enforces, so the page can refuse a huge paste up front.

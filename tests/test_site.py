@@ -14,7 +14,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from mkdocs.exceptions import PluginError
@@ -269,7 +269,10 @@ def test_only_pages_with_the_checker_hold_the_search_index(built_site):
         if "data-jptrack-widget" in markup:
             wrapped += 1
             assert re.fullmatch(r"search-after-checker-[0-9a-f]{12}\.js", path.name), page
-            assert (path.parent / worker.query).is_file(), f"{worker.query} (Material's worker) is not in the site"
+            query = parse_qs(worker.query)
+            material, channel = query["worker"][0], query["channel"][0]
+            assert (path.parent / material).is_file(), f"{material} (Material's worker) is not in the site"
+            assert channel == page_assets(page)["shared"]["searchChannel"], page   # the one checker.js posts on
         else:
             plain += 1
             assert not worker.query and path.name.startswith("search."), page
@@ -282,9 +285,10 @@ PAGE = ('<html><head><script id="__config" type="application/json">'
 
 
 def test_the_hook_points_search_at_the_wrapper_and_keeps_the_rest():
-    out = hook_module("_widget").hold_search_index(PAGE, "search-after-checker-0123456789ab.js", page="check.md")
-    assert _search_worker(out) == \
-        "../assets/javascripts/workers/search-after-checker-0123456789ab.js?search.a7633da7.min.js"
+    out = hook_module("_widget").hold_search_index(PAGE, "search-after-checker-0123456789ab.js", page="check.md",
+                                                  channel="jptrack-search")
+    assert _search_worker(out) == ("../assets/javascripts/workers/search-after-checker-0123456789ab.js"
+                                   "?worker=search.a7633da7.min.js&channel=jptrack-search")
     assert out.replace(_search_worker(out), "") == PAGE.replace(_search_worker(PAGE), "")
 
 
@@ -295,12 +299,13 @@ def test_the_hook_points_search_at_the_wrapper_and_keeps_the_rest():
 ])
 def test_the_hook_stops_on_a_config_it_cannot_read(page, message):
     with pytest.raises(PluginError, match=re.escape(message)):
-        hook_module("_widget").hold_search_index(page, "search-after-checker-0123456789ab.js", page="check.md")
+        hook_module("_widget").hold_search_index(page, "search-after-checker-0123456789ab.js", page="check.md", channel="c")
 
 
 def test_the_hook_leaves_a_site_without_search_alone():
     page = PAGE.replace('"search": "../assets/javascripts/workers/search.a7633da7.min.js", ', "")
-    assert hook_module("_widget").hold_search_index(page, "search-after-checker-0123456789ab.js", page="x.md") == page
+    assert hook_module("_widget").hold_search_index(page, "search-after-checker-0123456789ab.js", page="x.md",
+                                                    channel="c") == page
 
 
 # ---------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from test_checker import WIDGET, configure
 from test_search import first_result, open_search
 
 HOLD_S = 3.0   # widget/web/search-after-checker.js HOLD_MS
-WRAPPER = re.compile(r"/assets/javascripts/workers/search-after-checker-[0-9a-f]+\.js\?search\.[0-9a-f]+\.min\.js$")
+WRAPPER = re.compile(r"/assets/javascripts/workers/search-after-checker-[0-9a-f]+\.js"
+                     r"\?worker=search\.[0-9a-f]+\.min\.js&channel=[\w-]+$")
 MATERIAL = re.compile(r"/assets/javascripts/workers/search\.[0-9a-f]+\.min\.js$")
 
 

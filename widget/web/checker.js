@@ -198,7 +198,9 @@ const engine = {
 // (it also stops waiting after a few seconds by itself).
 // Any page of the site may answer (BroadcastChannel is per origin): at worst an index is
 // built a little sooner.
-const searchChannel = typeof BroadcastChannel === "function" ? new BroadcastChannel("jptrack-search") : null;
+const searchChannelName = ((assetList() || {}).shared || {}).searchChannel;   // hooks/_assets.py SEARCH_CHANNEL
+const searchChannel = typeof BroadcastChannel === "function" && searchChannelName
+  ? new BroadcastChannel(searchChannelName) : null;
 
 function tellSearch() {
   if (searchChannel) searchChannel.postMessage("settled");

@@ -1,8 +1,9 @@
 // Material's search worker, held back until the checker on the page has loaded or failed.
 //
-// On pages with the checker, hooks/checker.py points Material's config at this file, with
-// the name of Material's own worker as its query ("search-after-checker-<hash>.js?search.
-// <hash>.min.js"); it sits in Material's workers folder, because Material's worker finds its
+// On pages with the checker, hooks/_widget.py points Material's config at this file, with
+// the name of Material's own worker and the channel to wait on as its query
+// ("search-after-checker-<hash>.js?worker=search.<hash>.min.js&channel=..."); it sits in
+// Material's workers folder, because Material's worker finds its
 // language files relative to the worker's address. Material builds the search index as soon
 // as a page opens, a few hundred ms of CPU that on a small machine competes with the wasm
 // compile and the snapshot restore. So this worker keeps what the page sends (the index), and hands it to Material's worker, in order,
@@ -13,14 +14,15 @@
 "use strict";
 
 const HOLD_MS = 3000;
-const CHANNEL = "jptrack-search";   // checker.js: "settled" when it is ready or failed
+const QUERY = new URLSearchParams(self.location.search);
+const CHANNEL = QUERY.get("channel");   // checker.js posts "settled" there when it is ready or failed
 const MATERIAL_WORKER = /^search\.[0-9a-f]+\.min\.js$/;
 
 const held = [];
 const hold = (event) => { held.push(event.data); };
 self.addEventListener("message", hold);
 
-const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(CHANNEL) : null;
+const channel = typeof BroadcastChannel === "function" && CHANNEL ? new BroadcastChannel(CHANNEL) : null;
 let released = false;
 const timer = setTimeout(release, HOLD_MS);
 
@@ -30,7 +32,7 @@ function release() {
   clearTimeout(timer);
   if (channel) channel.close();
   self.removeEventListener("message", hold);
-  const material = decodeURIComponent(self.location.search.slice(1));
+  const material = QUERY.get("worker") || "";
   if (!MATERIAL_WORKER.test(material)) {
     throw new Error(`search-after-checker: expected Material's search worker as the query, got "${material}"`);
   }
