@@ -25,6 +25,7 @@ from jptrack.parse import location_in, parse_date, scan, without_spans
     ("2017-07-06 14:05:00 【北京市】已妥投", "2017-07-06T14:05"),
     ("12:00 am 1 January 2026", "2026-01-01T00:00"),
     ("le 6 juillet 2017 à 14h05", "2017-07-06T14:05"),
+    ("14:21 13-Dec-2016\tDelivered to Transport companies\tIC. SAMDEOK", "2016-12-13T14:21"),   # Korea Post EN
 ])
 def test_date_forms(text, expected):
     assert parse_date(text) == expected

@@ -131,10 +131,10 @@ def _compile_dates():
         # July 6, 2017 / Jul 06 2017
         ("mdy-name", re.compile(
             r"(?<![A-Za-z])(" + mon + r")\.? {1,3}(\d{1,2})(?:st|nd|rd|th)?,? {1,3}(\d{4})(?!\d)", flags), None),
-        # 6 July 2017 / 06 Jul 2017 / 1er juillet 2017 / 6. Juli 2017
+        # 6 July 2017 / 06 Jul 2017 / 1er juillet 2017 / 6. Juli 2017 / 13-Dec-2016 (Korea Post)
         ("dmy-name", re.compile(
-            r"(\d(?<![\d.]\d)\d?)(?:st|nd|rd|th|er)?\.? {1,3}(?:of )?(" + mon + r")\.?,? {1,3}(\d{4})(?!\d)", flags),
-         None),
+            r"(\d(?<![\d.]\d)\d?)(?:st|nd|rd|th|er)?(?:\.? {1,3}|-)(?:of )?(" + mon
+            + r")(?:\.?,? {1,3}|-)(\d{4})(?!\d)", flags), None),
         # 7月6日 (no year)
         ("md", re.compile(r"(\d(?<!\d\d)\d?) ?[月월] ?(\d{1,2}) ?[日일]"), "月월"),
         # Jul 06 14:05 (Japan Post's old smartphone page, no year)
