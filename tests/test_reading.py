@@ -31,6 +31,23 @@ def stages(text: str, **kw) -> list[str | None]:
 # Reading one line
 # ---------------------------------------------------------------------------
 
+@pytest.mark.parametrize(("line", "action"), [
+    # Korea Post's English for 운송사 인계: "Delivered" here is the hand-over to the airline
+    ("16:15 16-Dec-2016\tDelivered to Transport companies\tINCHEON", "airline"),
+    # Cainiao: the catalog's "Customs Clearance" (with customs) inside "... clearance complete"
+    ("2023-09-28 09:46:53\tImport customs clearance complete", "customs-released"),
+])
+def test_a_wording_inside_a_longer_phrase_that_means_another_stage_yields_to_it(line, action):
+    structure = read(line)
+    assert structure.wording is None and structure.action.id == action
+
+
+def test_a_wording_inside_a_longer_phrase_of_the_same_stage_stays_the_evidence():
+    # USPS's "Package Acceptance Pending": the wording "Acceptance" and the action agree.
+    structure = read("05/27/2021 10:00 Shipment Received, Package Acceptance Pending")
+    assert structure.matched == "Acceptance" and structure.action.id == "accepted"
+
+
 @pytest.mark.parametrize(("line", "action", "role", "side", "country"), [
     ("2022-12-29 12:00  Item Dispatched,Air  Japan,KAWASAKI HIGASHI", "departed", "exchange", None, "JP"),
     ("2020-10-14 09:25  Arrive at sorting center in destination country", "arrived", "exchange", "destination", None),

@@ -120,14 +120,19 @@ class Reader:
         # Words mistyped by a letter are read as the words they miss; an exact wording still
         # has to be there as written to count as one.
         corrected = self.vocabulary.correct(line.toks)
-        self._wording(s, line, line.toks, glue)
+        wording_span = self._wording(s, line, line.toks, glue)
         if s.wording is None and corrected is not None:
-            self._wording(s, line, corrected, glue)
+            wording_span = self._wording(s, line, corrected, glue)
             s.corrected = s.wording is not None
         # A row of columns names its status first; a sentence ("arrived ... and is ready for
         # pickup") is about its last action.
         columns = text if _parse.has_columns(line.norm) else None
-        self._lexicon(s, corrected or line.toks, glue, columns, strict=undated)
+        action_spans = self._lexicon(s, corrected or line.toks, glue, columns, strict=undated)
+        if wording_span and self._inside_other_action(s, wording_span, action_spans):
+            # The wording is part of a longer phrase that means another stage ("Delivered" in
+            # Korea Post's "Delivered to Transport companies"): the longer phrase is what was meant.
+            s.wording = s.matched = None
+            s.corrected = False
         if s.wording is None and corrected is not None and s.action is not None:
             s.corrected = not self._lexicon_without_typos_agrees(s, line, glue, columns, undated)
         if s.country is None:
@@ -138,7 +143,8 @@ class Reader:
         s.location = _parse.location_in(text, remove)
         return s
 
-    def _wording(self, s: Structure, line, toks, glue) -> None:
+    def _wording(self, s: Structure, line, toks, glue) -> tuple[int, int] | None:
+        """Sets the line's catalog wording; returns the tokens it spans (None for a UPU code)."""
         # A Japanese, Chinese or Korean wording counts where it stands as a word of its own
         # (到着 in a table cell), not inside a sentence (出荷先の国に到着しました).
         glued = glue.glued if len(glue.glued) == len(toks) else None
@@ -146,25 +152,27 @@ class Reader:
         if hits:
             # Two statuses on one line ("Arrival at inward office of exchange / In Customs"):
             # the later one in the journey is where the item is.
-            key = max(hits, key=lambda hit: max(self.order[c[0]] for c in self.entries[hit[2]]))[2]
+            start, end, key = max(hits, key=lambda hit: max(self.order[c[0]] for c in self.entries[hit[2]]))
             s.wording = self.entries[key]
             s.matched = s.wording[0][2]
-            return
+            return start, end
         code = next((c for c in _CODE.findall(line.norm) if c in self.codes), None)
         if code:
             s.wording = ((self.codes[code], None, code, "upu"),)
             s.matched, s.code = code, True
+        return None
 
-    def _lexicon(self, s: Structure, toks, glue, columns, strict: bool) -> None:
+    def _lexicon(self, s: Structure, toks, glue, columns, strict: bool) -> list[tuple[int, int, str]]:
         """Actions, kinds of place, sides, offices and countries the line names. columns: the
         line's text when it is a row of columns; strict (on undated lines): note when its
         actions are only CJK words inside longer CJK text, as in menu text ("荷物の発送")."""
         glued = glue.glued if len(glue.glued) == len(toks) else None
-        actions, inside = [], []
+        actions, inside, spans = [], [], []
         for start, end, facts in self.lexicon.findall(toks, None, glued):
             for kind, value in facts:
                 if kind == "action":
                     actions.append(value)
+                    spans.append((start, end, value))
                     inside.append(strict and glue.touches_cjk(toks, start, end))
                 elif kind == "role":
                     s.role = _stronger_role(s.role, value)
@@ -179,6 +187,14 @@ class Reader:
             s.loose = all(inside)
             deciding = self._status_field_actions(columns) if columns and len(set(actions)) > 1 else None
             s.action = self.actions[max(deciding or actions, key=self.rank.__getitem__)]
+        return spans
+
+    def _inside_other_action(self, s: Structure, span: tuple[int, int], action_spans) -> bool:
+        """Is the wording at span inside a longer action phrase that never means its stage?"""
+        stages = {candidate[0] for candidate in s.wording}
+        return any(a <= span[0] and span[1] <= b and b - a > span[1] - span[0]
+                   and stages.isdisjoint(stage for _, stage in self.actions[action].stages)
+                   for a, b, action in action_spans)
 
     def _lexicon_without_typos_agrees(self, s: Structure, line, glue, columns, undated) -> bool:
         """Does the line, read as typed, say the same action? (Then no typo was needed.)"""
