@@ -386,6 +386,7 @@ def test_real_file_has_every_required_stage(catalog):
 READING = textwrap.dedent("""\
     reading:
       home: JP
+      place_only: arrived
       actions:
         - id: arrived
           movement: arrives
@@ -426,7 +427,7 @@ def test_reading_section_loads_and_round_trips():
         ("posting-collection", "final-delivery", None)
     assert reading.action("delivered").stage_at("between") == "final-delivery"   # anywhere
     assert [(t.text, t.lang) for t in reading.action("delivered").words] == [("delivered", "en"), ("livré", "fr")]
-    assert reading.offices[0].key == "tokyo int" and reading.home == "JP"
+    assert reading.offices[0].key == "tokyo int" and reading.home == "JP" and reading.place_only == "arrived"
     assert cat.load_json(c.to_json()) == c
     with pytest.raises(KeyError, match="no action 'shipped'"):
         reading.action("shipped")
@@ -464,9 +465,11 @@ def test_a_catalog_without_reading_loads_with_an_empty_lexicon():
     ("JP: '\\d{3}-\\d{4}'", "JP: '(\\d{3}'", "reading.postcodes.JP", "not a valid regular expression"),
     ("home: JP", "home: Japan", "reading.home", "expected an ISO 3166 country code"),
     ("  home: JP\n", "  hoem: JP\n", "reading.hoem", "unknown field 'hoem' (did you mean 'home'?)"),
+    ("place_only: arrived", "place_only: scanned", "reading.place_only",
+     "expected the id of an action of reading.actions, got 'scanned'"),
 ], ids=["stage", "place", "anywhere-and-more", "word-twice", "action-twice", "movement", "language", "no-words",
         "empty-word", "place-and-side-ok", "role", "office-country", "office-role", "region-and-country",
-        "postcode-regex", "home", "unknown-field"])
+        "postcode-regex", "home", "unknown-field", "place-only"])
 def test_a_mistake_in_reading_names_its_line_and_field(old, new, field, expected):
     source = reading_broken(old, new)
     if expected is None:   # a word may name a kind of place and a side at once

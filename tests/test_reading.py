@@ -32,8 +32,10 @@ def stages(text: str, **kw) -> list[str | None]:
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("line", "action"), [
-    # Korea Post's English for 운송사 인계: "Delivered" here is the hand-over to the airline
-    ("16:15 16-Dec-2016\tDelivered to Transport companies\tINCHEON", "airline"),
+    # Korea Post's English for 운송사 인계: "Delivered" here is a hand-over to a carrier,
+    # a truck at a post office, a plane when the row names a flight
+    ("14:21 13-Dec-2016\tDelivered to Transport companies\tIC. SAMDEOK", "departed"),
+    ("16:15 16-Dec-2016\tDelivered to Transport companies\tINCHEON\tFlight number : LH713", "airline"),
     # Cainiao: the catalog's "Customs Clearance" (with customs) inside "... clearance complete"
     ("2023-09-28 09:46:53\tImport customs clearance complete", "customs-released"),
 ])
@@ -170,6 +172,34 @@ def test_the_home_country_is_the_origin_only_when_the_paste_points_to_it():
     assert (result["origin"], result["destination"]["country"]) == ("JP", "US")
     korea_post = "2016.11.09 12:47\t접수\t서울강남\t도착국가 : 중국(CN)\n2016.11.10 13:48\t운송사 인계\tINCHEON, KOREA"
     assert check(korea_post, CATALOG)["origin"] != "JP"
+
+
+def test_a_destination_field_names_where_the_item_goes_not_where_the_line_is():
+    structure = read("09:51 13-Dec-2016\tPosting/Collection\tIC. SAMDEOK\t"
+                     "Posting office zip code : 22124 Transit or Destination country : MEXICO")
+    assert (structure.named_destination, structure.country, structure.side) == ("MX", None, None)
+    korean = read("2016.11.09 12:47\t접수\t서울강남\t중계국 또는 도착국가 : 중국(CN)")
+    assert (korean.named_destination, korean.country) == ("CN", None)
+    # Without a colon it is a sentence about the line itself
+    assert read("2020-10-14 09:25  Arrive at destination country Mexico").named_destination is None
+    korea_post_ems = ("09:51 13-Dec-2016\tPosting/Collection\tIC. SAMDEOK\tTransit or Destination country : MEXICO\n"
+                      "16:15 16-Dec-2016\tDelivered to Transport companies\tINCHEON\tFlight number : LH713\n")
+    result = check(korea_post_ems, CATALOG)
+    assert (result["origin"], result["destination"]["country"]) == ("KR", "MX")
+    assert [e["stage"] for e in result["events"]] == ["posting-collection", "dispatch-outward-office"]
+
+
+def test_a_dated_row_that_names_only_a_place_is_a_scan_there():
+    structure = read("17:36 13-Dec-2016\t\tINTERNATIONAL POST OFFICE")
+    assert structure.place_only and structure.action.id == CATALOG.reading.place_only
+    assert read("INTERNATIONAL POST OFFICE").action is None          # undated: page text
+    assert read("17:36 13-Dec-2016\t\tSAMDEOK").action is None         # no kind of place
+    rows = ("09:51 13-Dec-2016\tPosting/Collection\tIC. SAMDEOK\n"
+            "17:36 13-Dec-2016\t\tINTERNATIONAL POST OFFICE\n"
+            "13:54 16-Dec-2016\tReady for dispatch\tINTERNATIONAL POST OFFICE\n")
+    events = check(rows, CATALOG, explain=True)["events"]
+    assert [e["stage"] for e in events] == ["posting-collection", "arrival-outward-office", "dispatch-outward-office"]
+    assert "a place alone" in events[1]["why"]
 
 
 def test_costs_prefer_moving_forward_along_the_stages():

@@ -335,6 +335,7 @@ class Lexicon:
     regions: tuple[tuple[str, tuple[str, ...]], ...] = ()    # ISO code -> states, prefectures
     postcodes: tuple[tuple[str, str], ...] = ()              # ISO code -> regex of its postcodes
     home: str | None = None   # where items start unless a paste says otherwise (ISO code)
+    place_only: str | None = None   # the action a dated row naming only a place stands for
 
     def action(self, action_id: str) -> Action:
         return _lookup(self.actions, action_id, "action")
@@ -359,6 +360,8 @@ class Lexicon:
             data["postcodes"] = dict(self.postcodes)
         if self.home:
             data["home"] = self.home
+        if self.place_only:
+            data["place_only"] = self.place_only
         return data
 
 
@@ -746,7 +749,7 @@ PLACE_ROLES = ("exchange", "airport", "sorting", "office")
 SIDES = ("origin", "between", "destination")
 MOVEMENTS = ("leaves", "arrives")
 _READING_FIELDS = {"home": False, "actions": False, "places": False, "sides": False, "offices": False,
-                   "countries": False, "regions": False, "postcodes": False}
+                   "countries": False, "regions": False, "postcodes": False, "place_only": False}
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 # The states widget/jptrack/verdict.py gives; `verdicts:` labels each of them.
 VERDICT_STATES = ("normal", "act", "done", "unknown")
@@ -1176,7 +1179,11 @@ class _Validator:
         regions = tuple(self.names_by_country(section, "regions"))
         postcodes = tuple(self.postcodes(section))
         home = self.country(section["home"], section, "home", "reading.home") if "home" in section else None
-        return Lexicon(actions, places, sides, offices, countries, regions, postcodes, home)
+        place_only = section.get("place_only")
+        if place_only is not None and place_only not in {a.id for a in actions}:
+            self.fail(f"expected the id of an action of reading.actions, got {place_only!r}",
+                      section, "place_only", "reading.place_only")
+        return Lexicon(actions, places, sides, offices, countries, regions, postcodes, home, place_only)
 
     def postcodes(self, section):
         table = section.get("postcodes", {})

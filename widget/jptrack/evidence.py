@@ -180,7 +180,9 @@ class Weigher:
                                       structure.role and f"a place of kind {structure.role}",
                                       structure.country) if x) or "place unknown"
         typo = " (read through a typo)" if structure.corrected else ""
-        return Evidence(tuple(options.items()), why=f"action “{structure.action.id}”{typo}, {where}")
+        what = f"a place alone, read as “{structure.action.id}” there" if structure.place_only else \
+            f"action “{structure.action.id}”{typo}"
+        return Evidence(tuple(options.items()), why=f"{what}, {where}")
 
     def _action_options(self, structure, side, why_side) -> list[tuple[str, float]]:
         """(stage, cost) of the action at each place it can have happened."""

@@ -234,8 +234,9 @@ def find_ends(ordered: list[Event], numbers: list, model: Model) -> Ends:
     """Origin and destination countries, by votes: the tracking number; lines whose country
     and wording or action say which end they are; a national post's wording with no place
     of its own (in the post's country); the first and the last country seen; the catalog's
-    home country (`reading.home`) for the origin. Each kind of evidence counts up to a cap,
-    so that twenty scans of one post cannot outvote the rest."""
+    home country (`reading.home`) for the origin; a field that names the destination. Each
+    kind of evidence counts up to a cap, so that twenty scans of one post cannot outvote the
+    rest."""
     votes: dict[tuple[str, str, str], float] = {}
 
     def vote(country, end, kind, weight):
@@ -253,6 +254,8 @@ def find_ends(ordered: list[Event], numbers: list, model: Model) -> Ends:
         line_sources = {c[3] for c in s.wording or ()}
         sources |= line_sources
         end = _end_named(s, model)
+        if s.named_destination:
+            vote(s.named_destination, "destination", "field", 2.0)
         for key in {None, s.country}:
             lean[key] = lean.get(key, 0) + (end == "origin") - (end == "destination")
         if s.country:
@@ -269,7 +272,9 @@ def find_ends(ordered: list[Event], numbers: list, model: Model) -> Ends:
         vote(countries[-1], "destination", "order", 0.75)
     elif countries:   # one country alone: the end its lines', else all lines' words point to,
         only = countries[0]   # else the start (a history begins where the item was posted)
-        leaning = lean.get(only) or lean[None]
+        named = {e.structure.named_destination for e in ordered} - {None, only}
+        # ... unless a field names another country as the destination: then it is the origin
+        leaning = lean.get(only) or (1 if named else lean[None])
         if leaning:
             vote(only, "origin" if leaning > 0 else "destination", "order", 0.75)
         else:
@@ -294,7 +299,7 @@ def find_ends(ordered: list[Event], numbers: list, model: Model) -> Ends:
 
 
 # The most each kind of evidence can add to one country's votes for one end.
-_VOTE_CAP = {"number": 5.0, "line": 2.0, "post": 1.0, "order": 0.75, "page": 0.5, "home": 0.5}
+_VOTE_CAP = {"number": 5.0, "field": 2.0, "line": 2.0, "post": 1.0, "order": 0.75, "page": 0.5, "home": 0.5}
 
 
 def _end_named(structure, model: Model) -> str | None:

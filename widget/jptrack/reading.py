@@ -11,7 +11,10 @@ A line (`parse.Line`) becomes a `Structure`:
 * the kind of place it names (`reading.places`: an office of exchange, an airport, a sorting
   centre, a post office, or a known office such as ``TOKYO INT`` or ``JPKWSA``);
 * a word that says which end it is ("export", "import");
-* the country: a country's name, a prefecture or state, a known office, a postcode's shape.
+* the country: a country's name, a prefecture or state, a known office, a postcode's shape;
+  a field that names where the item goes ("Destination country : MEXICO") is kept apart,
+  for `jptrack.journey` to find the item's two ends with;
+* a row with a date and a place but no status is a scan at that place (`reading.place_only`).
 
 Knows nothing of the journey: `jptrack.evidence` weighs the structure against the item's
 origin and destination. A word mistyped by one letter (``Arival``) is read as the word
@@ -74,9 +77,11 @@ class Structure:
     country: str | None = None
     office: str | None = None       # a named office or office code
     code_country: str | None = None  # the country of an office code that may be one (CNBJSA)
+    named_destination: str | None = None  # a field that names where the item goes ("Destination country : MEXICO")
     location: str | None = None
     corrected: bool = False         # read through a mistyped word
     loose: bool = False             # an undated line whose actions are only words inside CJK text
+    place_only: bool = False        # a dated row naming only a place: read as a scan there
 
     @property
     def known(self) -> bool:
@@ -99,6 +104,7 @@ class Reader:
         phrases = _lexicon_phrases(lexicon)
         self.lexicon = PhraseIndex(phrases.items())
         self.postcodes = [(code, re.compile(pattern)) for code, pattern in lexicon.postcodes]
+        self.place_only = self.actions.get(lexicon.place_only)
         self.vocabulary = _Vocabulary(list(self.entries) + list(phrases))
         self._cache: dict = {}
 
@@ -135,8 +141,14 @@ class Reader:
             s.corrected = False
         if s.wording is None and corrected is not None and s.action is not None:
             s.corrected = not self._lexicon_without_typos_agrees(s, line, glue, columns, undated)
+        if s.wording is None and s.action is None and not undated and (s.role or s.office) and self.place_only:
+            # A row with a date and a place but no status (Korea Post's blank status cells)
+            # is the item scanned at that place.
+            s.action, s.place_only = self.place_only, True
         if s.country is None:
             s.country = _country_code(line.norm) or self._postcode_country(line.norm)
+            if s.country == s.named_destination:   # 도착국가 : 중국(CN): the code repeats the field
+                s.country = None
         if s.country is None and s.office is None:
             s.code_country = _office_code_country(line.norm)
         remove = (s.matched,) if s.matched and not s.code else ()
@@ -168,7 +180,13 @@ class Reader:
         actions are only CJK words inside longer CJK text, as in menu text ("荷物の発送")."""
         glued = glue.glued if len(glue.glued) == len(toks) else None
         actions, inside, spans = [], [], []
-        for start, end, facts in self.lexicon.findall(toks, None, glued):
+        hits = self.lexicon.findall(toks, None, glued)
+        label = _destination_field(toks, hits)
+        if label is not None:
+            # "Destination country : MEXICO" says where the item goes, not where it is.
+            s.named_destination = dict(hits[label + 1][2])["country"]
+            hits = hits[:label] + hits[label + 2:]
+        for start, end, facts in hits:
             for kind, value in facts:
                 if kind == "action":
                     actions.append(value)
@@ -230,6 +248,17 @@ def _country_code(norm: str) -> str | None:
         if m.group(1) in COUNTRIES:
             found = m.group(1)
     return found
+
+
+def _destination_field(toks: list[str], hits) -> int | None:
+    """The index in hits of a label like "Destination country" followed by a colon and a
+    country's name (the field that says where the item goes), or None."""
+    for i, (_start, end, facts) in enumerate(hits[:-1]):
+        following = hits[i + 1]
+        if ("side", "destination") in facts and toks[end:following[0]] == [":"] \
+                and any(kind == "country" for kind, _ in following[2]):
+            return i
+    return None
 
 
 def _stronger_role(role: str | None, other: str) -> str:
