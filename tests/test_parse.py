@@ -31,6 +31,13 @@ def test_date_forms(text, expected):
     assert parse_date(text) == expected
 
 
+def test_two_digit_years_read_like_four_digit_ones():
+    lines = scan("19/01/17\tAM\tON ITS WAY\n18/01/17\t23:53\tARRIVED (MDN) AT\tHEATHROW WORLDWIDE DC")  # Royal Mail
+    assert [(ln.date, ln.minutes) for ln in lines] == [(dt.date(2017, 1, 19), None), (dt.date(2017, 1, 18), 23 * 60 + 53)]
+    assert scan("01/18/17 10:00 Departed")[0].date == dt.date(2017, 1, 18)
+    assert scan("1/2/3 x")[0].date is None and scan("18/19/17 x")[0].date is None
+
+
 def test_yearless_dates_take_the_paste_year():
     lines = scan("2025/12/30 10:00 引受\n12月31日09:00 国際交換局に到着")
     assert lines[1].date == dt.date(2025, 12, 31)

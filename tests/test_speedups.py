@@ -89,6 +89,7 @@ def _plain_dates_and_times() -> list[re.Pattern]:
                    + r")\.?,? {1,3}(\d{4})(?!\d)", re.IGNORECASE),
         re.compile(r"(?<!\d)(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]"),
         re.compile(r"(?<![A-Za-z])(" + mon + r")\.? {1,3}(\d{1,2})(?![\d:.,/])", re.IGNORECASE),
+        re.compile(r"(?<![\d/\-])(\d{1,2})(/)(\d{1,2})/(\d{2})(?![\d/]|\.\d)"),
         re.compile(r"(?<![\d/.\-:])(\d{1,2})/(\d{1,2})(?![\d/]|\.\d)"),
         re.compile(r"(?<![\d:+.])(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d{1,6})?)?"
                    r"(?: ?([AaPp])\.?[Mm]\.?(?![A-Za-z]))?(?![\d:])"),

@@ -139,6 +139,8 @@ def _compile_dates():
         ("md", re.compile(r"(\d(?<!\d\d)\d?) ?[月월] ?(\d{1,2}) ?[日일]"), "月월"),
         # Jul 06 14:05 (Japan Post's old smartphone page, no year)
         ("md-name", re.compile(r"(?<![A-Za-z])(" + mon + r")\.? {1,3}(\d{1,2})(?![\d:.,/])", flags), None),
+        # 18/01/17 (Royal Mail) or 01/18/17: a two-digit year last, day and month settled as above
+        ("slash-yy", re.compile(r"(\d(?<![\d/\-]\d)\d?)(/)(\d{1,2})/(\d{2})(?![\d/]|\.\d)"), "/"),
         # 5/27, (5/27), 1/16に (no year, month first: Japanese and US pages and posts)
         ("md-slash", re.compile(r"(\d(?<![\d/.\-:]\d)\d?)/(\d{1,2})(?![\d/]|\.\d)"), "/"),
     ]
@@ -191,8 +193,8 @@ def _find_date(norm: str, line: Line) -> None:
             date = _make_date(int(g[0]), int(g[2]), int(g[3]))
         elif kind == "dmy":
             date = _make_date(int(g[2]), int(g[1]), int(g[0]))
-        elif kind == "slash":
-            a, b, y = int(g[0]), int(g[2]), int(g[3])
+        elif kind in ("slash", "slash-yy"):
+            a, b, y = int(g[0]), int(g[2]), int(g[3]) + (2000 if kind == "slash-yy" else 0)
             if _make_date(y, a, b) is None and _make_date(y, b, a) is None:
                 continue
             line._ambiguous = (a, b, y)
