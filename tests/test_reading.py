@@ -189,6 +189,18 @@ def test_a_destination_field_names_where_the_item_goes_not_where_the_line_is():
     assert [e["stage"] for e in result["events"]] == ["posting-collection", "dispatch-outward-office"]
 
 
+def test_a_country_named_only_on_the_last_arrival_is_the_destination():
+    aggregator = ("2017-07-13 01:26  Yanwen Acceptance.\n"
+                  "2017-07-14 20:42  无锡尚美路揽投部已收件\n"
+                  "2017-07-26 10:20  美国\t到达投递局\n")
+    result = check(aggregator, CATALOG)
+    assert (result["origin"], result["destination"]["country"]) == (None, "US")
+    assert result["current_stage"] == "processing-delivery-office"
+    # Named on a departure, the country is where the item left from
+    retold = "6月 28日 引受\n6月 30日 日本の国際交換支店から発送\n"
+    assert check(retold, CATALOG, today=date(2026, 7, 5))["origin"] == "JP"
+
+
 def test_a_dated_row_that_names_only_a_place_is_a_scan_there():
     structure = read("17:36 13-Dec-2016\t\tINTERNATIONAL POST OFFICE")
     assert structure.place_only and structure.action.id == CATALOG.reading.place_only

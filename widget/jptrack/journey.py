@@ -273,8 +273,11 @@ def find_ends(ordered: list[Event], numbers: list, model: Model) -> Ends:
     elif countries:   # one country alone: the end its lines', else all lines' words point to,
         only = countries[0]   # else the start (a history begins where the item was posted)
         named = {e.structure.named_destination for e in ordered} - {None, only}
-        # ... unless a field names another country as the destination: then it is the origin
-        leaning = lean.get(only) or (1 if named else lean[None])
+        # ... unless a field names another country as the destination: then it is the origin;
+        # or it is named only on the last events, after lines at the origin: then it is where
+        # the item went
+        leaning = lean.get(only) or (1 if named else -1 if _named_last_after_origin(ordered, only, model)
+                                     else lean[None])
         if leaning:
             vote(only, "origin" if leaning > 0 else "destination", "order", 0.75)
         else:
@@ -296,6 +299,18 @@ def find_ends(ordered: list[Event], numbers: list, model: Model) -> Ends:
     if destination is None and origin is not None:   # the last country seen that is not the origin
         destination = next((c for c in reversed(countries) if c != origin), None)
     return Ends(origin, destination)
+
+
+def _named_last_after_origin(ordered: list[Event], country: str, model: Model) -> bool:
+    """Is the country named only on the last events, none of them a departure, and do lines
+    before them point to the origin (an aggregator's page that names the destination on its
+    final scan)?"""
+    first = next(i for i, e in enumerate(ordered) if e.structure.country == country)
+    if any(not e.structure.country or (e.structure.action and e.structure.action.movement == "leaves")
+           for e in ordered[first:]):
+        return False   # ... and the item does not leave it there
+    ends = [_end_named(e.structure, model) for e in ordered[:first]]
+    return ends.count("origin") > ends.count("destination")
 
 
 # The most each kind of evidence can add to one country's votes for one end.

@@ -518,5 +518,5 @@ _CHROME_PREFIXES = tuple(fold(x) for x in (
 _HEADER_LABELS = tuple(fold(x) for x in (
     "Shipping track record", "Prefecture/Country", "Zip code", "Postal code", "Office", "Details",
     "状態発生日", "配送履歴", "取扱局", "県名等", "郵便番号", "詳細", "Date/Time", "Event", "Location",
-    "처리일시", "처리현황", "상세설명",
+    "처리일시", "처리현황", "상세설명", "보내는분", "받는분", "발송날짜", "수신날짜", "배달단계",
 ))
