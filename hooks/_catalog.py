@@ -18,19 +18,24 @@ if str(ROOT / "widget") not in sys.path:
 
 from jptrack import catalog as _model  # noqa: E402
 
+Text = _model.Text
+
 _cache: dict[str, tuple[float, _model.Catalog]] = {}
 
 
-# Load (or reuse) the catalog next to mkdocs.yml; a broken file stops the build.
+# Load (or reuse) the catalog next to mkdocs.yml; a broken file, or a text missing in the
+# build's language (hooks/languages.py), stops the build.
 def load(config) -> _model.Catalog:
     path = Path(config.config_file_path).resolve().parent / "stages.yaml"
     mtime = path.stat().st_mtime if path.exists() else 0.0
-    cached = _cache.get(str(path))
+    language = config.extra.get("language")
+    key = f"{path}|{language}"
+    cached = _cache.get(key)
     if cached and cached[0] == mtime:
         return cached[1]
     try:
-        catalog = _model.load(path, docs_dir=config["docs_dir"])
+        catalog = _model.load(path, docs_dir=config["docs_dir"], language=language)
     except _model.CatalogError as e:
         raise PluginError(f"Invalid stage catalog. {e}") from None
-    _cache[str(path)] = (mtime, catalog)
+    _cache[key] = (mtime, catalog)
     return catalog

@@ -56,23 +56,24 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     from mkdocs.structure.files import File, InclusionLevel
 
     catalog = _catalog.load(config)
+    lang = config.extra.get("language", "en")
     generated: list[File] = []
     for stage in catalog:
-        page = File.generated(config, f"stages/{stage.id}.md", content=render_stage(stage, catalog),
+        page = File.generated(config, f"stages/{stage.id}.md", content=render_stage(stage, catalog, lang),
                               inclusion=InclusionLevel.NOT_IN_NAV)
         generated.append(page)
-    generated.append(File.generated(config, STATUSES_PAGE, content=render_statuses(catalog)))
+    generated.append(File.generated(config, STATUSES_PAGE, content=render_statuses(catalog, lang=lang)))
     if catalog.destinations:
-        generated.append(File.generated(config, SERVICES_PAGE, content=render_services(catalog)))
-        generated.append(File.generated(config, DESTINATIONS_PAGE, content=render_destinations(catalog)))
+        generated.append(File.generated(config, SERVICES_PAGE, content=render_services(catalog, lang)))
+        generated.append(File.generated(config, DESTINATIONS_PAGE, content=render_destinations(catalog, lang)))
         for place in catalog.destinations:
             generated.append(File.generated(config, f"destinations/{place.code.lower()}.md",
-                                            content=render_destination(place, catalog),
+                                            content=render_destination(place, catalog, lang),
                                             inclusion=InclusionLevel.NOT_IN_NAV))
     for code, stage in upu_codes(catalog):
         generated.append(File.generated(
             config, f"status/{code}/index.html",
-            content=render_redirect(code, stage, site_url=config.site_url or "")))
+            content=render_redirect(code, stage, catalog, site_url=config.site_url or "", lang=lang)))
     for file in generated:
         if file.src_uri.endswith(".md"):
             file.edit_uri = "stages.yaml"
@@ -88,7 +89,8 @@ def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, file
         return None
     catalog = _catalog.load(config)
     base = posixpath.dirname(page.file.src_uri)
-    journey = render_journey(catalog, lambda stage: posixpath.relpath(f"stages/{stage.id}.md", base or "."))
+    journey = render_journey(catalog, lambda stage: posixpath.relpath(f"stages/{stage.id}.md", base or "."),
+                             config.extra.get("language", "en"))
     return markdown.replace(JOURNEY_MARKER, journey)
 
 
@@ -98,10 +100,12 @@ def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, file
 
 
 # Markdown of one stage page.
-def render_stage(stage: Stage, catalog: Catalog) -> str:
+def render_stage(stage: Stage, catalog: Catalog, lang: str = "en") -> str:
     order = {s.id: i for i, s in enumerate(catalog.sources)}
     shown, codes = _headings(stage, catalog)
+    t = Words(catalog, lang)
     return _env().get_template("stage.md.j2").render(
+        t=t,
         stage=stage,
         boost=STAGE_BOOST,
         japan_post=[w for w in shown if w.source == "japan-post"],
@@ -110,9 +114,9 @@ def render_stage(stage: Stage, catalog: Catalog) -> str:
         others=sorted((w for w in shown if w.source not in ("japan-post", "upu")),
                       key=lambda w: order.get(w.source, len(order))),
         contacts=[catalog.contact(c) for c in stage.contacts],
-        windows=[(catalog.service(service), window, _service_state(catalog.service(service)))
+        windows=[(catalog.service(service), window, t.service_state(catalog.service(service)))
                  for service, window in stage.silence],
-        places=sorted(catalog.destinations, key=lambda d: d.name.en) if stage.destination_notes or any(
+        places=sorted(catalog.destinations, key=lambda d: d.name.get(lang)) if stage.destination_notes or any(
             catalog.contact(c).destination_post for c in stage.contacts) else [],
         next=[catalog.stage(s) for s in stage.next],
     )
@@ -158,26 +162,29 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 
 
 # Markdown of the services page: each service, its door-to-door days and its dated changes.
-def render_services(catalog: Catalog) -> str:
+def render_services(catalog: Catalog, lang: str = "en") -> str:
+    t = Words(catalog, lang)
     services = []
     for s in catalog.services:
         latest = s.changes[-1] if s.changes else None
-        now = "offered" if latest is None else f"{_STATES[latest.state]} since {_long_date(latest.date)}"
+        now = t("state_offered") if latest is None else t("since", state=t.state(latest.state),
+                                                          date=t.long_date(latest.date))
         services.append({"id": s.id, "name": s.name, "description": s.description, "numbers": s.numbers,
                          "changes": s.changes, "days": s.days, "buffer": s.buffer, "now": now,
-                         "days_text": _span(s.days.value) if s.days else "by country",
-                         "buffer_text": _span((s.buffer.value,) * 2) if s.buffer else ""})
-    return _env().get_template("services.md.j2").render(services=services)
+                         "days_text": t.span(s.days.value) if s.days else t("services_days_by_country"),
+                         "buffer_text": t.span((s.buffer.value,) * 2) if s.buffer else ""})
+    return _env().get_template("services.md.j2").render(t=t, services=services)
 
 
 # Markdown of the destinations index: one row per country.
-def render_destinations(catalog: Catalog) -> str:
-    places = sorted(catalog.destinations, key=lambda d: d.name.en)
-    return _env().get_template("destinations.md.j2").render(places=places)
+def render_destinations(catalog: Catalog, lang: str = "en") -> str:
+    places = sorted(catalog.destinations, key=lambda d: d.name.get(lang))
+    return _env().get_template("destinations.md.j2").render(t=Words(catalog, lang), places=places)
 
 
 # Markdown of one destination's page: its post, hold period, duty, and days by service.
-def render_destination(place, catalog: Catalog) -> str:
+def render_destination(place, catalog: Catalog, lang: str = "en") -> str:
+    t = Words(catalog, lang)
     days = []
     for service in catalog.services:
         fact, anywhere = place.days_for(service.id), False
@@ -186,33 +193,35 @@ def render_destination(place, catalog: Catalog) -> str:
         if fact is None:
             continue
         if fact.value is None:
-            text, source = "not verified", f"{fact.note} Checked {_month(fact.checked)}."
+            text, source = t("not_verified"), f"{t.text(fact.note)} {t('checked', month=t.month(fact.checked))}"
         else:
-            text = _span(fact.value) + (f", plus about {_span((service.buffer.value,) * 2)}" if service.buffer else "")
-            text += " (any country)" if anywhere else ""
-            source = f"{fact.source}; checked {_month(fact.checked)}"
+            text = t.span(fact.value)
+            if service.buffer:
+                text = t("plus_about", span=text, extra=t.span((service.buffer.value,) * 2))
+            text = t("any_country", text=text) if anywhere else text
+            source = t("source_checked", source=fact.source, month=t.month(fact.checked)).rstrip(".")
         latest = service.changes[-1] if service.changes else None
         if latest and latest.state in ("suspended", "ended"):
-            text += f"; {_STATES[latest.state]} since {_long_date(latest.date)}"
+            text += "; " + t("since", state=t.state(latest.state), date=t.long_date(latest.date))
         days.append({"service": service, "text": text, "source": source})
     # the stages where the destination's facts apply, or its post is the first to contact
     stages = [s for s in catalog if s.destination_notes or (
         s.contacts and catalog.contact(s.contacts[0]).destination_post)]
     listed = []
     if catalog.acceptance and dict(catalog.acceptance.countries).get(place.code):
-        listed = [(service, _LISTED[catalog.acceptance.state(place.code, service.acceptance)])
+        listed = [(service, t(f"listed_{catalog.acceptance.state(place.code, service.acceptance)}"))
                   for service in catalog.services if service.acceptance]
-    return _env().get_template("destination.md.j2").render(place=place, days=days, stages=stages,
+    return _env().get_template("destination.md.j2").render(t=t, place=place, days=days, stages=stages,
                                                            listed=listed, acceptance=catalog.acceptance)
 
 
 # Markdown list of the journey stages in order, then the exceptions; `link(stage)` gives each href.
-def render_journey(catalog: Catalog, link=lambda stage: f"stages/{stage.id}.md") -> str:
-    return _env().get_template("journey.md.j2").render(catalog=catalog, link=link)
+def render_journey(catalog: Catalog, link=lambda stage: f"stages/{stage.id}.md", lang: str = "en") -> str:
+    return _env().get_template("journey.md.j2").render(t=Words(catalog, lang), catalog=catalog, link=link)
 
 
 # Markdown of the all-statuses page: one row per wording and per UPU event.
-def render_statuses(catalog: Catalog, *, exclude_from_search: bool = True) -> str:
+def render_statuses(catalog: Catalog, *, exclude_from_search: bool = True, lang: str = "en") -> str:
     rows = []
     for stage in catalog:
         codes = [u.code for u in stage.upu]
@@ -220,19 +229,20 @@ def render_statuses(catalog: Catalog, *, exclude_from_search: bool = True) -> st
             rows.append({"wording": _wording(w), "lang": w.lang, "stage": stage, "codes": codes,
                          "source": catalog.source(w.source).name})
         for u in stage.upu:
-            rows.append({"wording": f"**{u.code}** {_cell(u.text)}", "lang": "en", "stage": stage,
+            rows.append({"wording": f"**{u.code}** {_table_cell(u.text)}", "lang": "en", "stage": stage,
                          "codes": [u.code], "source": catalog.source("upu").name
                          if "upu" in {s.id for s in catalog.sources} else "UPU"})
     return _env().get_template("statuses.md.j2").render(
-        rows=rows, exclude_from_search=exclude_from_search)
+        t=Words(catalog, lang), rows=rows, exclude_from_search=exclude_from_search)
 
 
 # Static HTML that sends a UPU-code short link to its stage page.
-def render_redirect(code: str, stage: Stage, *, site_url: str = "") -> str:
+def render_redirect(code: str, stage: Stage, catalog: Catalog, *, site_url: str = "", lang: str = "en") -> str:
     target = f"../../stages/{stage.id}/"
     canonical = (site_url.rstrip("/") + f"/stages/{stage.id}/") if site_url else target
     return _env().get_template("redirect.html.j2").render(
-        code=code, stage=stage, target=target, canonical=canonical)
+        t=Words(catalog, lang), lang=lang, code=code, stage=stage, target=target,
+        canonical=canonical)
 
 
 # (code, stage) for every UPU event code in the catalog.
@@ -256,72 +266,122 @@ def _env() -> jinja2.Environment:
         # `{#id}` is Markdown's heading-id syntax here, so Jinja comments are `{## … ##}`.
         comment_start_string="{##", comment_end_string="##}",
     )
-    env.filters.update(md=_inline, cell=_cell, yaml=_yaml, wording=_wording,
-                       language=_language, where=lambda w: WHERE.get(w, w),
-                       long_date=_long_date, month=_month, state=lambda s: _STATES.get(s, s),
-                       first_sentence=_first_sentence)
+    env.finalize = jinja2.pass_context(lambda ctx, value: _words(ctx).text(value) if _is_text(value) else value)
+    env.filters.update(md=_inline, cell=_cell, yaml=_yaml, wording=_wording, language=_via("language"),
+                       where=_via("where"), long_date=_via("long_date"), month=_via("month"),
+                       state=_via("state"), first_sentence=_first_sentence)
     return env
 
 
+def _words(ctx) -> Words:
+    return ctx["t"]
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, _catalog.Text)
+
+
+# A filter that is one of the page language's ways of saying things (Words.<name>).
+def _via(name: str):
+    return jinja2.pass_context(lambda ctx, value: getattr(_words(ctx), name)(value))
+
+
 # Escape text for inline Markdown: raw HTML and emphasis/link characters become literal.
-def _inline(text) -> str:
-    return _MD_SPECIAL.sub(r"\\\g<0>", html.escape(str(text), quote=False))
+@jinja2.pass_context
+def _inline(ctx, text) -> str:
+    return _escape(_words(ctx).text(text))
+
+
+def _escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\g<0>", html.escape(text, quote=False))
 
 
 # Inline Markdown that also fits in one table cell.
-def _cell(text) -> str:
-    return " ".join(_inline(text).split()).replace("|", "\\|")
+@jinja2.pass_context
+def _cell(ctx, text) -> str:
+    return _table_cell(_words(ctx).text(text))
+
+
+def _table_cell(text: str) -> str:
+    return " ".join(_escape(text).split()).replace("|", "\\|")
 
 
 # A scalar for YAML front matter (JSON strings are valid YAML).
-def _yaml(text) -> str:
-    return json.dumps(" ".join(str(text).split()), ensure_ascii=False)
+@jinja2.pass_context
+def _yaml(ctx, text) -> str:
+    return json.dumps(" ".join(_words(ctx).text(text).split()), ensure_ascii=False)
 
 
 # A wording in bold, marked with its language so screen readers pronounce it right.
 def _wording(w) -> str:
-    text = f"**{_cell(w.text)}**"
+    text = f"**{_table_cell(w.text)}**"
     return text if w.lang == "en" else f'<span lang="{w.lang}">{text}</span>'
 
 
-# 2025-08-27 → "27 August 2025"
-def _long_date(iso: str) -> str:
-    year, month, day = iso.split("-")
-    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
+class Words:
+    """The pages' words in one language: stages.yaml's `ui:` texts (filled in with str.format)
+    and the catalog's own texts, dates and durations as that language writes them."""
+
+    def __init__(self, catalog: Catalog, lang: str = "en"):
+        self.catalog, self.lang = catalog, lang
+
+    def __call__(self, key: str, **values) -> str:
+        return self.catalog.ui_text(key).get(self.lang).format(**values)
+
+    def text(self, value) -> str:
+        return value.get(self.lang) if _is_text(value) else str(value)
+
+    # 2025-08-27 → "27 August 2025"
+    def long_date(self, iso: str) -> str:
+        year, month, day = iso.split("-")
+        return self("date_long", day=int(day), month=self._month_name(month), year=year)
+
+    # 2026-12 → "December 2026": when a fact was last checked
+    def month(self, checked: str) -> str:
+        year, month = checked.split("-")[:2]
+        return self("date_month", month=self._month_name(month), year=year)
+
+    def _month_name(self, month: str) -> str:
+        return [m.strip() for m in self("month_names").split(",")][int(month) - 1]
+
+    # (2, 3) → "2–3 days"; (30, 60) → "1–2 months"
+    def span(self, days: tuple[int, int]) -> str:
+        low, high = days
+        unit, size = ("month", 30) if low % 30 == 0 and high % 30 == 0 and low else \
+            ("week", 7) if low % 7 == 0 and high % 7 == 0 and low else ("day", 1)
+        low, high = low // size, high // size
+        if low == high:
+            return self(unit if low == 1 else unit + "s", n=low)
+        return self(unit + "s", n=f"{low}–{high}")
+
+    def state(self, state: str) -> str:
+        return self(f"state_{state}")
+
+    def language(self, code: str) -> str:
+        try:
+            return self(f"lang_{code}")
+        except KeyError:
+            return code
+
+    def where(self, where: str) -> str:
+        return self(f"where_{where}")
+
+    # "suspended since 2 April 2020" for a service Japan Post no longer offers as it was, else "".
+    def service_state(self, service) -> str:
+        latest = service.changes[-1] if service.changes else None
+        if latest is None or latest.state == "offered":
+            return ""
+        return self("since", state=self.state(latest.state), date=self.long_date(latest.date))
 
 
-# 2026-12 → "December 2026": when a fact was last checked
-def _month(checked: str) -> str:
-    year, month = checked.split("-")[:2]
-    return f"{_MONTHS[int(month) - 1]} {year}"
-
-
-# (2, 3) → "2–3 days"; (30, 60) → "1–2 months"
-def _span(days: tuple[int, int]) -> str:
-    low, high = days
-    unit, size = ("months", 30) if low % 30 == 0 and high % 30 == 0 and low else \
-        ("weeks", 7) if low % 7 == 0 and high % 7 == 0 and low else ("days", 1)
-    low, high = low // size, high // size
-    if low == high:
-        return f"{low} {unit.rstrip('s') if low == 1 else unit}"
-    return f"{low}–{high} {unit}"
-
-
-# "suspended since 2 April 2020" for a service Japan Post no longer offers as it was, else "".
-def _service_state(service) -> str:
-    latest = service.changes[-1] if service.changes else None
-    if latest is None or latest.state == "offered":
-        return ""
-    return f"{_STATES[latest.state]} since {_long_date(latest.date)}"
-
-
-def _first_sentence(text) -> str:
-    head, dot, _ = str(text).partition(". ")
-    return head + "." if dot else str(text)
-
-
-def _language(code: str) -> str:
-    return LANGUAGES.get(code, code)
+@jinja2.pass_context
+def _first_sentence(ctx, text) -> str:
+    text = _words(ctx).text(text)
+    for stop in (". ", "。"):
+        head, dot, _ = text.partition(stop)
+        if dot:
+            return head + dot.strip()
+    return text
 
 
 # The status headings of one stage page: its wordings (as _Shown) and its UPU codes (as
@@ -371,13 +431,6 @@ JOURNEY_MARKER = "<!-- jptrack:journey -->"
 STATUSES_PAGE = "statuses.md"
 SERVICES_PAGE = "services.md"
 DESTINATIONS_PAGE = "destinations.md"
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
-# How a mark of Japan Post's acceptance list reads on a destination page.
-_LISTED = {"ok": "accepted", "some": "partly accepted", "stopped": "not accepted", "none": "no such service"}
-# How a dated change reads on a page ("suspended since 2 April 2020").
-_STATES = {"offered": "offered", "limited": "limited", "suspended": "suspended", "ended": "ended",
-           "untracked": "untracked"}
 
 # Search boost for stage pages, so they rank above pages that only mention a status.
 STAGE_BOOST = 2
@@ -390,11 +443,4 @@ SHORT_HEADING_BOOST = 0.1
 
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]]")
 
-WHERE = {"origin": "in Japan", "destination": "in the destination country"}
 
-LANGUAGES = {
-    "en": "English", "ja": "Japanese", "de": "German", "fr": "French", "zh": "Chinese",
-    "ko": "Korean", "es": "Spanish", "it": "Italian", "nl": "Dutch", "pt": "Portuguese",
-    "ru": "Russian", "th": "Thai", "vi": "Vietnamese", "id": "Indonesian", "pl": "Polish",
-    "sv": "Swedish",
-}

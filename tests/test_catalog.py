@@ -9,6 +9,7 @@ import textwrap
 
 import pytest
 
+import conftest
 from conftest import ROOT
 from jptrack import catalog as cat
 
@@ -544,3 +545,64 @@ def test_an_unknown_id_is_a_key_error_that_names_it(catalog, lookup, ident, expe
     with pytest.raises(KeyError) as info:
         getattr(catalog, lookup)(ident)
     assert expected in str(info.value)
+
+
+# ---------------------------------------------------------------------------
+# Languages: every text in each language the site is built in
+# ---------------------------------------------------------------------------
+
+def test_a_built_language_needs_every_text_and_names_the_first_one_missing():
+    c = cat.loads(VALID, language="en")
+    assert c.stage("posting-collection").support_reply.get("ja") == "引き受けられました。"
+    assert c.stage("final-delivery").title.get("ja") == "Delivered"     # not built in ja: English
+    with pytest.raises(cat.CatalogError) as info:
+        cat.loads(VALID, language="ja")
+    e = info.value
+    assert e.field == "services.ems.name" and e.line == line_of(VALID, "ems: {name: EMS")
+    assert "no ja text (and " in e.problem and "untranslated: [ja]" in e.problem
+    with pytest.raises(cat.CatalogError, match="not one of the catalog's languages"):
+        cat.loads(VALID, language="ko")
+
+
+def test_untranslated_marks_a_text_that_shows_the_english_on_purpose():
+    source = broken("assumed_service: \"{service} (assumed)\"",
+                    "assumed_service: {en: \"{service} (assumed)\", untranslated: [ja]}")
+    c = cat.loads(source)
+    assert c.assumed_service.get("ja") == "{service} (assumed)"
+    assert dict(c.assumed_service.values) == {"en": "{service} (assumed)"}
+    for wrong, problem in [("[ko]", "got 'ko'"), ("[en]", "got 'en'"), ("ja", "expected a list")]:
+        e = error_of(source.replace("untranslated: [ja]", f"untranslated: {wrong}"))
+        assert e.field == "assumed_service.untranslated" and problem in e.problem, str(e)
+
+
+def test_missing_texts_lists_each_language_s_gaps_with_their_lines(tmp_path):
+    path = tmp_path / "stages.yaml"
+    path.write_text(VALID, encoding="utf-8")
+    missing = cat.missing_texts(path)
+    assert set(missing) == {"ja"}
+    assert f"stages.yaml:{line_of(VALID, 'title: Delivered')}: title" in missing["ja"]
+    assert not any("support_reply" in m and f":{line_of(VALID, '引き受けられました')}:" in m for m in missing["ja"])
+
+
+def test_the_real_catalog_lacks_no_text_in_a_language_the_site_is_built_in():
+    conftest.checker_hook()   # hooks/ on sys.path, as MkDocs puts it
+    import languages
+    missing = cat.missing_texts(ROOT / "stages.yaml")
+    lacking = {lang: missing.get(lang, []) for lang in languages.built_languages(str(ROOT / "mkdocs.yml"))}
+    assert lacking == {lang: [] for lang in lacking}
+
+
+def test_ui_texts_keep_the_english_placeholders_in_every_language():
+    source = VALID + 'ui:\n  since: {en: "{state} since {date}", ja: "{date}から{state}"}\n'
+    assert cat.loads(source).ui_text("since").get("ja") == "{date}から{state}"
+    e = error_of(source.replace("{date}から{state}", "{date}から"))
+    assert e.field == "ui.since.ja" and "placeholders ['date']" in e.problem
+    with pytest.raises(KeyError, match="no text 'until'"):
+        cat.loads(source).ui_text("until")
+
+
+def test_language_names_are_for_the_catalog_s_languages():
+    c = cat.loads(VALID + "language_names: {en: English, ja: 日本語}\n")
+    assert (c.language_name("ja"), c.language_name("en")) == ("日本語", "English")
+    e = error_of(VALID + "language_names: {ko: 한국어}\n")
+    assert e.field == "language_names.ko"

@@ -36,6 +36,10 @@ WHERE = ("origin", "destination")
 _ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _UPU = re.compile(r"^[A-Z]{3}$")
 _LANG = re.compile(r"^[a-z]{2}$")
+# A language the site is written in: ja, ko, or with its script, zh-Hans and zh-Hant.
+_SITE_LANG = re.compile(r"^[a-z]{2}(?:-[A-Z][a-z]{3})?$")
+# In a text's mapping, the languages that deliberately show the English text.
+UNTRANSLATED = "untranslated"
 _PAGE = re.compile(r"^(?:[a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.md$")
 _DURATION = re.compile(r"^(\d+)\s*(day|days|week|weeks|month|months)$")
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
@@ -426,6 +430,10 @@ class Catalog:
     # The checker's sentences about the destination (DESTINATION_TEXTS), by case.
     destination_texts: tuple[tuple[str, Text], ...] = ()
     acceptance: Acceptance | None = None     # Japan Post's acceptance list, as last copied
+    # Each language's name in itself ("日本語"), for the language switcher.
+    language_names: tuple[tuple[str, str], ...] = ()
+    # The pages' own words around the catalog's texts (headings, labels), by key.
+    ui: tuple[tuple[str, Text], ...] = ()
     _by_id: Mapping[str, Stage] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -445,6 +453,19 @@ class Catalog:
 
     def service(self, service_id: str) -> Service:
         return _lookup(self.services, service_id, "service")
+
+    def ui_text(self, key: str) -> Text:
+        try:
+            return self._ui[key]
+        except KeyError:
+            raise KeyError(f"no text {key!r} in stages.yaml's ui:") from None
+
+    @cached_property
+    def _ui(self) -> dict[str, Text]:
+        return dict(self.ui)
+
+    def language_name(self, lang: str) -> str:
+        return dict(self.language_names).get(lang, lang)
 
     def destination_text(self, case: str) -> Text:
         try:
@@ -498,11 +519,20 @@ class Catalog:
             **({"acceptance": {"date": self.acceptance.date, "source": self.acceptance.source,
                                "countries": {c: dict(row) for c, row in self.acceptance.countries}}}
                if self.acceptance else {}),
+            **({"language_names": dict(self.language_names)} if self.language_names else {}),
+            **({"ui": {key: text(t) for key, t in self.ui}} if self.ui else {}),
         }
 
     def to_json(self) -> str:
         """Compact JSON for the browser."""
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def _placeholders(template: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError:
+        return {"(a brace that is not a placeholder)"}
 
 
 def _fact_to_dict(fact: Fact, name: str, text) -> dict[str, Any]:
@@ -607,22 +637,53 @@ def parse_span(value: Any) -> tuple[int, int]:
 # Loading
 # ---------------------------------------------------------------------------
 
-def load(path: str | Path = "stages.yaml", *, docs_dir: str | Path | None = None) -> Catalog:
+def load(path: str | Path = "stages.yaml", *, docs_dir: str | Path | None = None,
+         language: str | None = None) -> Catalog:
     """Read and validate stages.yaml; raise CatalogError with file and line on any problem.
-    With docs_dir (the site build), each stage's `guides:` page must be a file in it."""
+    With docs_dir (the site build), each stage's `guides:` page must be a file in it. With
+    language (a language the site is built in), every text must be written in it or say
+    `untranslated: [language]`."""
+    return loads(_read(path), file=Path(path).name, docs_dir=docs_dir, language=language)
+
+
+def missing_texts(path: str | Path = "stages.yaml") -> dict[str, list[str]]:
+    """Each language of the catalog → "file:line: field" of every text not written in it
+    (and not marked `untranslated`)."""
+    validator = _validate(_read(path), Path(path).name, None)[1]
+    missing: dict[str, list[str]] = {}
+    for lang, line, where in validator.lacking:
+        missing.setdefault(lang, []).append(f"{validator.file}:{line}: {where}")
+    return missing
+
+
+def _read(path: str | Path) -> str:
     path = Path(path)
-    name = path.name
     try:
-        source = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CatalogError("file not found", file=str(path)) from None
     except UnicodeDecodeError as e:
-        raise CatalogError(f"not valid UTF-8 ({e.reason} at byte {e.start})", file=name) from None
-    return loads(source, file=name, docs_dir=docs_dir)
+        raise CatalogError(f"not valid UTF-8 ({e.reason} at byte {e.start})", file=path.name) from None
 
 
-def loads(source: str, *, file: str = "stages.yaml", docs_dir: str | Path | None = None) -> Catalog:
+def loads(source: str, *, file: str = "stages.yaml", docs_dir: str | Path | None = None,
+          language: str | None = None) -> Catalog:
     """Validate YAML text (see `load`)."""
+    catalog, validator = _validate(source, file, docs_dir)
+    if language is not None:
+        if language not in catalog.languages:
+            raise CatalogError(f"the site is built in {language!r}, which is not one of the catalog's "
+                               f"languages {list(catalog.languages)}", file=file, field="languages")
+        lacking = [(line, where) for lang, line, where in validator.lacking if lang == language]
+        if lacking:
+            line, where = lacking[0]
+            more = f" (and {len(lacking) - 1} more texts)" if len(lacking) > 1 else ""
+            raise CatalogError(f"no {language} text{more}; write it, or add 'untranslated: [{language}]' "
+                               "to show the English", file=file, line=line, field=where)
+    return catalog
+
+
+def _validate(source: str, file: str, docs_dir) -> tuple[Catalog, _Validator]:
     import yaml  # only the build and CPython need YAML; the browser reads JSON
 
     try:
@@ -638,7 +699,8 @@ def loads(source: str, *, file: str = "stages.yaml", docs_dir: str | Path | None
         raise CatalogError(f"YAML syntax error: {e.problem or e.context}", file=file, line=line) from None
     except yaml.YAMLError as e:
         raise CatalogError(f"YAML syntax error: {e}", file=file) from None
-    return _Validator(file, docs_dir).catalog(data)
+    validator = _Validator(file, docs_dir)
+    return validator.catalog(data), validator
 
 
 def load_json(source: str | bytes, *, file: str = "stages.json") -> Catalog:
@@ -737,7 +799,7 @@ def _line_of(container: Any, key: Any = None) -> int | None:
 _TOP_FIELDS = {"version": True, "languages": True, "services": True, "sources": True,
                "contacts": True, "verdicts": True, "assumed_service": True, "stages": True,
                "reading": False, "inferred": True, "destinations": False, "destination_texts": False,
-               "acceptance": False}
+               "acceptance": False, "language_names": False, "ui": False}
 # Where a reading action happens (`reading.actions[].stages`), from the item's posting to its
 # delivery: the origin country's post and sorting centres, its office of exchange and airport,
 # a third country, then the destination country's airport, office of exchange, sorting
@@ -792,6 +854,7 @@ class _Validator:
         self.file = file
         self.docs_dir = Path(docs_dir) if docs_dir is not None else None
         self.stage_id: str | None = None
+        self.lacking: list[tuple[str, int | None, str]] = []   # (language, line, field) of each missing text
 
     def fail(self, problem: str, container: Any = None, key: Any = None, field: str | None = None):
         raise CatalogError(problem, file=self.file, line=_line_of(container, key),
@@ -831,6 +894,7 @@ class _Validator:
 
     def text(self, value: Any, container: Any, key: Any, field: str, languages: tuple[str, ...]) -> Text:
         if isinstance(value, str):  # a bare string is English
+            self.lacking.extend((lang, _line_of(container, key), field) for lang in languages if lang != "en")
             return Text((("en", self.string(value, container, key, field)),))
         if not isinstance(value, dict):
             self.fail(f"expected text or a mapping of language to text, got {_kind(value)}",
@@ -839,11 +903,27 @@ class _Validator:
             self.fail("missing the English text ('en:')", container, key, field)
         pairs = []
         for lang, text in value.items():
+            if lang == UNTRANSLATED:
+                continue
             if lang not in languages:
                 self.fail(f"unknown language '{lang}'; the catalog's languages are {list(languages)}",
                           value, lang, f"{field}.{lang}")
             pairs.append((lang, self.string(text, value, lang, f"{field}.{lang}")))
+        deliberate = self.untranslated(value, field, languages)
+        self.lacking.extend((lang, _line_of(container, key), field) for lang in languages
+                            if lang not in value and lang not in deliberate)
         return Text(tuple(pairs))
+
+    def untranslated(self, value: dict, field: str, languages) -> tuple[str, ...]:
+        """`untranslated: [ko]`: languages that show the English text on purpose."""
+        if UNTRANSLATED not in value:
+            return ()
+        langs = self.list_of(value[UNTRANSLATED], value, UNTRANSLATED, f"{field}.{UNTRANSLATED}")
+        for i, lang in enumerate(langs):
+            if lang not in languages or lang == "en" or lang in value:
+                self.fail(f"expected a language of the catalog with no text here, got {lang!r}",
+                          langs, i, f"{field}.{UNTRANSLATED}")
+        return tuple(langs)
 
     def list_of(self, value: Any, container: Any, key: Any, field: str, *, allow_empty=False) -> list:
         if not isinstance(value, list):
@@ -862,8 +942,8 @@ class _Validator:
             self.fail(f"expected version: 1, got {data['version']!r}", data, "version", "version")
         languages = tuple(self.list_of(data["languages"], data, "languages", "languages"))
         for i, lang in enumerate(languages):
-            if not isinstance(lang, str) or not _LANG.match(lang):
-                self.fail(f"expected a two-letter language code, got {lang!r}",
+            if not isinstance(lang, str) or not _SITE_LANG.match(lang):
+                self.fail(f"expected a language code like 'ja' or 'zh-Hant', got {lang!r}",
                           data["languages"], i, "languages")
         if "en" not in languages:
             self.fail("'en' must be one of the languages", data, "languages", "languages")
@@ -888,7 +968,29 @@ class _Validator:
         acceptance = self.acceptance(data) if "acceptance" in data else None
         return Catalog(languages, services, sources, contacts,
                        tuple(sorted(stages, key=lambda s: s.order)), verdicts, assumed_service, reading, inferred,
-                       destinations, texts, acceptance)
+                       destinations, texts, acceptance, self.language_names(data, languages),
+                       tuple(self.ui(data, languages)))
+
+    def ui(self, data, languages):
+        table = data.get("ui", {})
+        if not isinstance(table, dict):
+            self.fail("expected a mapping of text by key", data, "ui", "ui")
+        for key, value in table.items():
+            key = self.identifier(key.replace("_", "-"), table, key, "ui").replace("-", "_")
+            text = self.text(value, table, key, f"ui.{key}", languages)
+            english = _placeholders(text.en)
+            for lang, translated in text.values:
+                if _placeholders(translated) != english:
+                    self.fail(f"the {lang} text uses the placeholders {sorted(_placeholders(translated))}, "
+                              f"the English {sorted(english)}", value if isinstance(value, dict) else table,
+                              lang if isinstance(value, dict) else key, f"ui.{key}.{lang}")
+            yield key, text
+
+    def language_names(self, data, languages) -> tuple[tuple[str, str], ...]:
+        names = self.mapping(data.get("language_names", {}), data, "language_names", "language_names",
+                             dict.fromkeys(languages, False))
+        return tuple((lang, self.string(names[lang], names, lang, f"language_names.{lang}"))
+                     for lang in languages if lang in names)
 
     def acceptance(self, data) -> Acceptance:
         entry = self.mapping(data["acceptance"], data, "acceptance", "acceptance",

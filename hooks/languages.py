@@ -1,0 +1,113 @@
+"""One build per language: English at the site's root, each other language of stages.yaml
+under its own folder (/ja/, /zh-hans/, /zh-hant/, /ko/) with the same page paths.
+
+`SITE_LANG=ja mkdocs build` builds the Japanese site into site/ja/; `make build` builds every
+language listed under `extra.languages` in mkdocs.yml, English first (`python
+hooks/languages.py` prints that list). This hook runs before the others and sets, for the language:
+Material's language (its interface strings and `<html lang>`), the output folder, the site's
+address, and the language switcher's entries. Hand-written pages come per language as
+`docs/<page>.<lang>.md` next to the English `docs/<page>.md`; the build uses the one of its
+language in the English page's place, and fails when a page has none.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from typing import TYPE_CHECKING
+
+import _catalog
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+
+# Material's name for a language where it differs from the catalog's (Material has no
+# zh-Hans partial: overrides/partials/languages/zh-Hans.html adds one).
+_MATERIAL = {"en": "en", "ja": "ja", "ko": "ko", "zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant"}
+
+
+def build_language() -> str:
+    """The language this build is in (SITE_LANG, English by default)."""
+    return os.environ.get("SITE_LANG") or "en"
+
+
+def folder(lang: str) -> str:
+    """The language's folder under the site's root ('' for English): zh-Hans → zh-hans."""
+    return "" if lang == "en" else lang.lower()
+
+
+# Set the language, output folder, address and switcher before any other hook reads them.
+@event_priority(100)
+def on_config(config: MkDocsConfig) -> None:
+    lang = build_language()
+    config.extra["language"] = lang
+    catalog = _catalog.load(config)
+    if lang not in catalog.languages:
+        raise PluginError(f"SITE_LANG={lang!r} is not one of the languages of stages.yaml: "
+                          f"{', '.join(catalog.languages)}")
+    built = list(config.extra.get("languages") or ["en"])
+    unknown = [x for x in built if x not in catalog.languages]
+    if unknown or lang not in built:
+        raise PluginError(f"mkdocs.yml extra.languages: {unknown or [lang]} not among the languages built "
+                          f"from stages.yaml ({', '.join(catalog.languages)})")
+    config.theme["language"] = _MATERIAL.get(lang, lang)
+    sub = folder(lang)
+    if sub:
+        config.site_dir = os.path.join(config.site_dir, sub)
+        if config.site_url:
+            config.site_url = config.site_url.rstrip("/") + f"/{sub}/"
+    # The switcher's links, relative to this build's root (the `url` filter resolves them).
+    up = "../" if sub else ""
+    config.extra["alternate"] = [
+        {"name": catalog.language_name(other), "lang": other,
+         "link": up + (folder(other) + "/" if folder(other) else "") or "./"}
+        for other in built] if len(built) > 1 else []
+
+
+# Use each hand-written page's translation in the English page's place.
+def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
+    from mkdocs.structure.files import File
+
+    lang = config.extra["language"]
+    catalog = _catalog.load(config)
+    others = [x for x in catalog.languages if x != "en"]
+    translations = {f.src_uri: f for f in files if f.src_uri.endswith(".md") and _suffix(f.src_uri, others)}
+    for file in translations.values():
+        files.remove(file)
+    if lang == "en":
+        return files
+    for page in [f for f in files if f.src_uri.endswith(".md") and not f.generated_by]:
+        twin = translations.get(page.src_uri[:-3] + f".{lang}.md")
+        if twin is None:
+            raise PluginError(f"docs/{page.src_uri}: no {lang} version; write docs/{page.src_uri[:-3]}.{lang}.md")
+        files.remove(page)
+        files.append(File.generated(config, page.src_uri, abs_src_path=twin.abs_src_path))
+    return files
+
+
+def _suffix(src_uri: str, langs: list[str]) -> str | None:
+    stem = posixpath.splitext(src_uri)[0]
+    for lang in langs:
+        if stem.endswith("." + lang):
+            return lang
+    return None
+
+
+def built_languages(mkdocs_yml: str = "mkdocs.yml") -> list[str]:
+    """extra.languages of mkdocs.yml: the languages `make build` builds."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)   # !ENV and other tags
+    with open(mkdocs_yml, encoding="utf-8") as f:
+        config = yaml.load(f, Loader=Loader)
+    return list((config.get("extra") or {}).get("languages") or ["en"])
+
+
+if __name__ == "__main__":
+    print(" ".join(built_languages()))
