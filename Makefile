@@ -31,11 +31,22 @@ setup: $(VENV)/.installed node_modules/.package-lock.json
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-build: setup
-	$(VENV)/bin/mkdocs build --strict
+# Every language of mkdocs.yml's extra.languages, English first (it empties site/), each
+# other one into site/<lang>/ (hooks/languages.py).
+LANGUAGES = $(shell $(PY) hooks/languages.py 2>/dev/null || echo en)
 
+build: setup
+	@for lang in $(LANGUAGES); do echo "== $$lang"; SITE_LANG=$$lang $(VENV)/bin/mkdocs build --strict || exit 1; done
+
+# Every language, built and served as one site (no live reload); `make serve LANG=ja`
+# serves one language with live reload, as mkdocs serve does (faster while writing).
+ifeq ($(origin LANG),command line)
 serve: setup
-	$(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST)
+	SITE_LANG=$(LANG) $(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST)
+else
+serve: build
+	$(PY) -m http.server --bind $(firstword $(subst :, ,$(HOST))) --directory site $(lastword $(subst :, ,$(HOST)))
+endif
 
 test: setup chromium
 	$(VENV)/bin/ruff check .

@@ -48,40 +48,49 @@ def hold_search_index(output: str, wrapper: str, *, page: str, channel: str) -> 
 
 
 
+# The stages.yaml `ui:` texts the widget uses (by key prefix): its markup's, and the
+# script's, which reads them from the widget's data-jptrack-words JSON.
+WORDS = ("checker_", "summary_", "day", "days", "or", "sentence_end")
+
+
 # The widget's markup. Static text only: everything the user pastes is rendered by the JS
-# with text nodes.
+# with text nodes. words: the `ui:` texts in the page's language (WORDS).
 def widget_html(*, script: str, assets: str, statuses: str, max_chars: int, level: int,
-                places: list[tuple[str, str]] = ()) -> str:
+                places: list[tuple[str, str]] = (), words: dict[str, str], lang: str = "en") -> str:
     e = lambda s: html.escape(s, quote=True)  # noqa: E731
+    w = lambda key: e(words[key])  # noqa: E731
     # Where the parcel goes, when the paste does not say: no `name`, so it never leaves the page.
     where = (
-        '<p class="jptrack__where"><label for="jptrack-to">Where is it going?</label> '
+        f'<p class="jptrack__where"><label for="jptrack-to">{w("checker_where")}</label> '
         '<select class="jptrack__to" id="jptrack-to" aria-describedby="jptrack-to-hint">'
-        '<option value="">Not sure</option>'
+        f'<option value="">{w("checker_not_sure")}</option>'
         + "".join(f'<option value="{e(code)}">{e(name)}</option>' for code, name in places)
-        + '</select> <span class="jptrack__hint" id="jptrack-to-hint">Optional: used only when your '
-        'tracking does not show the country.</span></p>\n') if places else ""
+        + f'</select> <span class="jptrack__hint" id="jptrack-to-hint">{w("checker_where_hint")}</span></p>\n'
+    ) if places else ""
+    link = f'<a href="{e(statuses)}">{w("checker_statuses_link")}</a>'
+    fallback = e(words["checker_fallback"]).replace("{link}", link)
     return (
-        f'<div class="jptrack" data-jptrack-widget data-search-exclude '
+        f'<div class="jptrack" data-jptrack-widget data-search-exclude data-lang="{e(lang)}" '
         f'data-max-chars="{max_chars}" data-heading-level="{level}" data-statuses="{e(statuses)}">\n'
         f'<form class="jptrack__form" novalidate>\n'
-        f'<label class="jptrack__label" for="jptrack-input">Paste your tracking history or tracking number</label>\n'
-        f'<p class="jptrack__hint" id="jptrack-hint">Copy the whole tracking page (Japan Post, your local post or a '
-        f'tracking app) and paste it here. It is checked in your browser: nothing you paste leaves this page.</p>\n'
+        f'<label class="jptrack__label" for="jptrack-input">{w("checker_label")}</label>\n'
+        f'<p class="jptrack__hint" id="jptrack-hint">{w("checker_hint")}</p>\n'
         # No `name` on the textarea: a form sent before the script binds it (a slow or
         # blocked script) then carries nothing, instead of the paste in the page's URL.
         f'<textarea class="jptrack__input" id="jptrack-input" rows="7" spellcheck="false" '
         f'autocomplete="off" aria-describedby="jptrack-hint"></textarea>\n'
         + where +
         f'<div class="jptrack__actions">\n'
-        f'<button class="md-button md-button--primary jptrack__submit" type="submit">Check</button>\n'
-        f'<span class="jptrack__shortcut" aria-hidden="true">or press Ctrl+Enter</span>\n'
+        f'<button class="md-button md-button--primary jptrack__submit" type="submit">{w("checker_submit")}</button>\n'
+        f'<span class="jptrack__shortcut" aria-hidden="true">{w("checker_shortcut")}</span>\n'
         f'</div>\n'
         f'</form>\n'
         f'<div class="jptrack__status" role="status" aria-live="polite"></div>\n'
         f'<div class="jptrack__result" data-jptrack-result></div>\n'
-        f'<p class="jptrack__fallback" data-jptrack-fallback>The checker needs this site to be served over '
-        f'http(s); open the <a href="{e(statuses)}">all-statuses page</a> to look up a status.</p>\n'
+        f'<p class="jptrack__fallback" data-jptrack-fallback>{fallback}</p>\n'
+        # The script's words; "<" escaped so no text can close the script element.
+        f'<script type="application/json" data-jptrack-words>'
+        f'{json.dumps(words, ensure_ascii=False).replace("<", chr(92) + "u003c")}</script>\n'
         # The asset list (hooks/_assets.py page_json), for a page reached by instant navigation:
         # its <head> copy (overrides/main.html) is only on pages loaded in full.
         f'<script type="application/json" data-jptrack-assets>{assets}</script>\n'

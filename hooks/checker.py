@@ -87,10 +87,13 @@ def on_page_markdown(markdown: str, /, *, page, config, files) -> str | None:
     # overrides/main.html: the module and the asset list in <head>, so Python starts at once
     page.meta["jptrack_script"] = script
     page.meta["jptrack_assets"] = built.page_json()
-    places = sorted(((d.code, d.name.en) for d in _catalog.load(config).destinations), key=lambda p: p[1])
+    catalog, lang = _catalog.load(config), config.extra.get("language", "en")
+    places = sorted(((d.code, d.name.get(lang)) for d in catalog.destinations), key=lambda p: p[1])
+    words = {key: text.get(lang) for key, text in catalog.ui if key.startswith(_widget.WORDS)}
     return _widget.MARKER.sub(lambda match: _widget.widget_html(
         script=script, assets=built.page_json(), statuses=get_relative_url(statuses_url, page.url),
-        max_chars=_max_chars(), level=_widget.heading_level(markdown[:match.start()]), places=places), markdown)
+        max_chars=_max_chars(), level=_widget.heading_level(markdown[:match.start()]), places=places,
+        words=words, lang=lang), markdown)
 
 
 # On pages with the checker, start Material's search worker through the wrapper that holds

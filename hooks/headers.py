@@ -42,6 +42,8 @@ def parse_headers(text: str) -> dict[str, dict[str, str]]:
     return rules
 
 
-# Write _headers at the site's root, after the build.
+# Write _headers at the site's root, after the build (the English one: the others are
+# folders under it, and their paths are covered by its rules).
 def on_post_build(*, config) -> None:
-    (Path(config.site_dir) / "_headers").write_text(render_headers(), encoding="utf-8")
+    if config.extra.get("language", "en") == "en":
+        (Path(config.site_dir) / "_headers").write_text(render_headers(), encoding="utf-8")

@@ -4,8 +4,9 @@ under its own folder (/ja/, /zh-hans/, /zh-hant/, /ko/) with the same page paths
 `SITE_LANG=ja mkdocs build` builds the Japanese site into site/ja/; `make build` builds every
 language listed under `extra.languages` in mkdocs.yml, English first (`python
 hooks/languages.py` prints that list). This hook runs before the others and sets, for the language:
-Material's language (its interface strings and `<html lang>`), the output folder, the site's
-address, and the language switcher's entries. Hand-written pages come per language as
+Material's language (its interface strings and `<html lang>`), the site's name, description
+and footer (stages.yaml `ui:`), the output folder, the site's address, and the language
+switcher's entries. Hand-written pages come per language as
 `docs/<page>.<lang>.md` next to the English `docs/<page>.md`; the build uses the one of its
 language in the English page's place, and fails when a page has none.
 """
@@ -54,6 +55,8 @@ def on_config(config: MkDocsConfig) -> None:
         raise PluginError(f"mkdocs.yml extra.languages: {unknown or [lang]} not among the languages built "
                           f"from stages.yaml ({', '.join(catalog.languages)})")
     config.theme["language"] = _MATERIAL.get(lang, lang)
+    for name in ("site_name", "site_description", "copyright"):
+        config[name] = catalog.ui_text(name).get(lang)
     sub = folder(lang)
     if sub:
         config.site_dir = os.path.join(config.site_dir, sub)

@@ -202,7 +202,8 @@ def render_destination(place, catalog: Catalog, lang: str = "en") -> str:
             source = t("source_checked", source=fact.source, month=t.month(fact.checked)).rstrip(".")
         latest = service.changes[-1] if service.changes else None
         if latest and latest.state in ("suspended", "ended"):
-            text += "; " + t("since", state=t.state(latest.state), date=t.long_date(latest.date))
+            text = t("with_since", text=text, since=t("since", state=t.state(latest.state),
+                                                          date=t.long_date(latest.date)))
         days.append({"service": service, "text": text, "source": source})
     # the stages where the destination's facts apply, or its post is the first to contact
     stages = [s for s in catalog if s.destination_notes or (

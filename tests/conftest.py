@@ -37,13 +37,26 @@ def catalog() -> catalog_module.Catalog:
     return catalog_module.load(ROOT / "stages.yaml")
 
 
-def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", **overrides) -> Path:
-    """Strict MkDocs build of the real config into site_dir (raises on any warning)."""
+def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", languages: list[str] | None = None,
+               **overrides) -> Path:
+    """Strict MkDocs builds of the real config into site_dir (raises on any warning), one per
+    language as `make build` runs them (extra.languages of mkdocs.yml, English first)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    cfg = load_config(str(config_file), strict=True, site_dir=str(site_dir), **overrides)
-    build(cfg)
+    checker_hook()   # hooks/ on sys.path
+    import languages as language_hook
+
+    before = os.environ.get("SITE_LANG")
+    try:
+        for lang in languages or language_hook.built_languages(str(config_file)):
+            os.environ["SITE_LANG"] = lang
+            build(load_config(str(config_file), strict=True, site_dir=str(site_dir), **overrides))
+    finally:
+        if before is None:
+            os.environ.pop("SITE_LANG", None)
+        else:
+            os.environ["SITE_LANG"] = before
     return site_dir
 
 

@@ -93,7 +93,7 @@ def test_contract_shape():
     result = run("japanpost-en-us.txt", date(2026, 10, 1))
     assert set(result) == {"current_stage", "current_basis", "current_event", "current", "origin", "destination",
                            "inferred", "events", "unrecognised", "tracking_numbers", "verdict", "input",
-                           "service", "expected", "destination_notes", "tracking_links"}
+                           "service", "expected", "destination_notes", "tracking_links", "language"}
     usps = CATALOG.destination("US").post
     assert result["origin"] == "JP"
     assert result["destination"] == {"country": "US", "name": "United States", "post": usps.name,

@@ -65,10 +65,11 @@ def default_catalog() -> Catalog:
 
 
 def check(text: str, *, today: date | None = None, catalog: Catalog | None = None,
-          destination: str | None = None) -> Result:
+          destination: str | None = None, lang: str = "en") -> Result:
     """Classify pasted tracking text: the same JSON-ready result as `jptrack classify --json`
     (current stage, events, verdict, destination, expected dates). today defaults to the
-    system date; catalog to default_catalog()."""
+    system date; catalog to default_catalog(); lang picks the language of the texts (en, ja,
+    zh-Hans, zh-Hant, ko)."""
     from . import classify
 
-    return classify.check(text, catalog or default_catalog(), today=today, destination=destination)
+    return classify.check(text, catalog or default_catalog(), today=today, destination=destination, lang=lang)

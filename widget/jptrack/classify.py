@@ -93,7 +93,8 @@ class Pipeline:
         self.reader = _reading.Reader(catalog)
         self.model = _journey.Model(catalog)
         self.date_order = {s.id: s.dates for s in catalog.sources}
-        self.titles = {stage.id: stage.title.en for stage in catalog}
+        # Each language's stage titles, for every event line of a result.
+        self.titles = {lang: {stage.id: stage.title.get(lang) for stage in catalog} for lang in catalog.languages}
 
 
 _pipelines: dict[int, Pipeline] = {}
@@ -129,18 +130,23 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 
 def check(text: str, catalog: Catalog, *, today: date | None = None, max_chars: int | None = MAX_INPUT_CHARS,
-          explain: bool = False, destination: str | None = None) -> dict:
+          explain: bool = False, destination: str | None = None, lang: str = "en") -> dict:
     """Classify a paste; returns the contract's plain, JSON-serialisable dict.
 
     explain: each event also says why it got its stage (`why`), for `jptrack classify --explain`.
     destination: the ISO code of the country the item goes to, as the customer said it; used
     when the paste itself does not show where the item goes.
+    lang: the language of the result's texts (one of the catalog's languages; English where a
+    text has no translation).
     """
-    return _check(text, catalog, today=today, max_chars=max_chars, explain=explain, destination=destination)
+    return _check(text, catalog, today=today, max_chars=max_chars, explain=explain, destination=destination,
+                  lang=lang)
 
 
 def _check(text, catalog, *, today: date | None, max_chars: int | None, explain: bool,
-           destination: str | None = None) -> dict:
+           destination: str | None = None, lang: str = "en") -> dict:
+    if lang not in catalog.languages:
+        raise InvalidInput(f"no language {lang!r}; the catalog's languages are {', '.join(catalog.languages)}")
     if text is None:
         text = ""
     if isinstance(text, (bytes, bytearray)):
@@ -184,24 +190,25 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
     # Without a posting date (a number alone) today stands in for it, for what Japan Post
     # accepted and whether a figure exists; the expected dates need the real one.
     when = (posted or today) if from_japan else None
-    figure = _verdict.expected(catalog, place, service, when)
+    figure = _verdict.expected(catalog, place, service, when, lang)
     return {
         "current_stage": stage.id if stage else None,
         "current_basis": current.basis if current else None,
         "current_event": current.line.no if current else None,
-        "current": _stage_dict(catalog, stage, post) if stage else None,
+        "current": _stage_dict(catalog, stage, post, lang) if stage else None,
         "origin": origin,
-        "destination": _destination_dict(country, place, chosen, post),
-        "inferred": _inferred_texts(catalog),
-        "events": [_event_dict(e, p, explain) for e in events],
+        "destination": _destination_dict(country, place, chosen, post, lang),
+        "inferred": _inferred_texts(catalog, lang),
+        "events": [_event_dict(e, p, explain, lang) for e in events],
         "unrecognised": [e.line.no for e in events if not e.stage],
         "tracking_numbers": numbers,
         "verdict": _verdict.verdict(catalog, stage, last, service=service, service_assumed=assumed,
                                     today=today, post=post["name"] if post else None,
-                                    number=_number_only(numbers, events)),
-        "service": _service_dict(catalog, service, assumed, posted if from_japan else None),
+                                    number=_number_only(numbers, events), lang=lang),
+        "service": _service_dict(catalog, service, assumed, posted if from_japan else None, lang),
         "expected": figure if posted else None,
-        "destination_notes": _destination_notes(catalog, stage, place, last, when, service, figure),
+        "destination_notes": _destination_notes(catalog, stage, place, last, when, service, figure, lang),
+        "language": lang,
         "tracking_links": _tracking_links(catalog, item, place),
         "input": {"lines": len(text.splitlines()), "chars": len(text)},
     }
@@ -227,24 +234,24 @@ def _post_contact(place, item) -> dict | None:
     return {"name": place.post.name, "url": place.post.tracking_url(number), "site": place.post.site}
 
 
-def _destination_dict(country, place, chosen, post) -> dict | None:
+def _destination_dict(country, place, chosen, post, lang) -> dict | None:
     if country is None:
         return None
-    return {"country": country, "name": place.name.en if place else _numbers.COUNTRIES.get(country, country),
-            "called": place.called.en if place else _numbers.COUNTRIES.get(country, country),
+    return {"country": country, "name": place.name.get(lang) if place else _numbers.COUNTRIES.get(country, country),
+            "called": place.called.get(lang) if place else _numbers.COUNTRIES.get(country, country),
             "post": post["name"] if post else None, "tracking_url": post["url"] if post else None,
             "page": f"destinations/{country.lower()}/" if place else None,
             "source": "chosen" if chosen else "paste"}
 
 
-def _service_dict(catalog, service, assumed, posted) -> dict | None:
+def _service_dict(catalog, service, assumed, posted, lang) -> dict | None:
     if not service:
         return None
-    return {"id": service, "name": catalog.service(service).name.en, "assumed": bool(assumed),
-            "note": _verdict.service_note(catalog, service, posted)}
+    return {"id": service, "name": catalog.service(service).name.get(lang), "assumed": bool(assumed),
+            "note": _verdict.service_note(catalog, service, posted, lang)}
 
 
-def _destination_notes(catalog, stage, place, last, when, service, figure) -> dict:
+def _destination_notes(catalog, stage, place, last, when, service, figure, lang) -> dict:
     """What the destination adds at this stage: the collect-by date, the duty note, that no
     figure says when it is usually delivered, and what Japan Post accepted for that country
     on the posting date (`when`; None for an item not posted in Japan)."""
@@ -252,16 +259,16 @@ def _destination_notes(catalog, stage, place, last, when, service, figure) -> di
     if place is None:
         return notes
     if stage is not None and "hold" in stage.destination_notes:
-        notes["collect_by"] = _verdict.collect_by(catalog, place, last)
+        notes["collect_by"] = _verdict.collect_by(catalog, place, last, lang)
     if stage is not None and "duty" in stage.destination_notes:
         duty = place.duty
-        notes["duty"] = {"text": duty.value.en, "source": duty.source, "checked": duty.checked}
+        notes["duty"] = {"text": duty.value.get(lang), "source": duty.source, "checked": duty.checked}
     if when and service and figure is None:
-        notes["expected_unknown"] = {"text": catalog.destination_text("expected_unknown").en.format(
-            service=catalog.service(service).name.en, country=place.called.en)}
+        notes["expected_unknown"] = {"text": catalog.destination_text("expected_unknown").get(lang).format(
+            service=catalog.service(service).name.get(lang), country=place.called.get(lang))}
     change = place.change_on(when.isoformat()) if when else None
     if change and change.state != "offered":
-        notes["acceptance"] = {"since": change.date, "state": change.state, "text": change.note.en,
+        notes["acceptance"] = {"since": change.date, "state": change.state, "text": change.note.get(lang),
                                "source": change.source, "checked": change.checked}
     return notes
 
@@ -332,7 +339,7 @@ def _placed_date(event, ordered: list) -> date | None:
     return next((e.date for e in reversed(ordered[:i]) if e.date), None)
 
 
-def _event_dict(e, p: Pipeline, explain: bool) -> dict:
+def _event_dict(e, p: Pipeline, explain: bool, lang: str) -> dict:
     iso = None
     if e.date is not None:
         iso = e.date.isoformat()
@@ -341,7 +348,7 @@ def _event_dict(e, p: Pipeline, explain: bool) -> dict:
     s = e.structure
     event = {
         "line": e.line.no, "time": iso, "text": e.line.text, "stage": e.stage,
-        "stage_title": p.titles[e.stage] if e.stage else None, "basis": e.basis,
+        "stage_title": p.titles[lang][e.stage] if e.stage else None, "basis": e.basis,
         "location": s.location, "country": s.country, "matched": s.matched if e.stage else None,
     }
     if explain:
@@ -358,26 +365,26 @@ def _why(e) -> str:
     return why
 
 
-def _contact_dict(contact, post) -> dict:
-    entry = {"id": contact.id, "name": contact.name.en, "how": contact.how.en}
+def _contact_dict(contact, post, lang) -> dict:
+    entry = {"id": contact.id, "name": contact.name.get(lang), "how": contact.how.get(lang)}
     if contact.destination_post and post:
         entry.update(name=post["name"], url=post["url"])
     return entry
 
 
-def _inferred_texts(catalog) -> dict | None:
+def _inferred_texts(catalog, lang) -> dict | None:
     """How the page marks a stage with basis "inferred" (stages.yaml `inferred:`)."""
     if not catalog.inferred:
         return None
     label, note = catalog.inferred
-    return {"label": label.en, "note": note.en}
+    return {"label": label.get(lang), "note": note.get(lang)}
 
 
-def _stage_dict(catalog, stage, post=None) -> dict:
+def _stage_dict(catalog, stage, post, lang) -> dict:
     return {
-        "id": stage.id, "title": stage.title.en, "summary": stage.summary.en,
-        "meaning": stage.meaning.en, "what_to_do": stage.what_to_do.en, "url": f"stages/{stage.id}/",
-        "contacts": [_contact_dict(catalog.contact(c), post) for c in stage.contacts],
+        "id": stage.id, "title": stage.title.get(lang), "summary": stage.summary.get(lang),
+        "meaning": stage.meaning.get(lang), "what_to_do": stage.what_to_do.get(lang), "url": f"stages/{stage.id}/",
+        "contacts": [_contact_dict(catalog.contact(c), post, lang) for c in stage.contacts],
         "kind": stage.kind, "terminal": stage.terminal,
-        "guides": [{"url": g.url, "text": g.text.en} for g in stage.guides],
+        "guides": [{"url": g.url, "text": g.text.get(lang)} for g in stage.guides],
     }

@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="stages.yaml to use (default: the repo's)")
     common.add_argument("--to", type=_country, metavar="CC",
                         help="where the item goes (ISO code like CA), when the paste does not say")
+    common.add_argument("--lang", default="en", metavar="LANG",
+                        help="language of the stage texts and verdict (en, ja, zh-Hans, zh-Hant, ko; default en)")
     parser = argparse.ArgumentParser(
         prog="jptrack", description="Classify pasted Japan Post international tracking text.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -133,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(e.code or 0) if isinstance(e.code, int) else EXIT["usage"]
     try:
         catalog = _load_catalog(args.catalog)
+        if getattr(args, "lang", "en") not in catalog.languages:
+            raise _Fail("usage", f"--lang {args.lang}: not a language of the catalog; "
+                                 f"use one of {', '.join(catalog.languages)}")
         if args.command == "classify":
             return _classify(args, catalog)
         if args.command == "refresh-acceptance":
@@ -203,12 +208,12 @@ def _read(name: str) -> str:
     return text
 
 
-def _run(name: str, catalog, today, explain: bool = False, to: str | None = None) -> dict:
-    return _check_text(name, _read(name), catalog, today, to, explain=explain)
+def _run(name: str, catalog, today, explain: bool = False, to: str | None = None, lang: str = "en") -> dict:
+    return _check_text(name, _read(name), catalog, today, to, explain=explain, lang=lang)
 
 
 def _classify(args, catalog) -> int:
-    result = _run(args.file, catalog, args.today, explain=args.explain, to=args.to)
+    result = _run(args.file, catalog, args.today, explain=args.explain, to=args.to, lang=args.lang)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -223,8 +228,8 @@ def _batch(args, catalog) -> int:
     rows, failed = [], False
     for name, text in pastes:
         try:
-            result = _run(name, catalog, args.today, to=args.to) if text is None else \
-                _check_text(name, text, catalog, args.today, args.to)
+            result = _run(name, catalog, args.today, to=args.to, lang=args.lang) if text is None else \
+                _check_text(name, text, catalog, args.today, args.to, lang=args.lang)
         except _Fail as e:
             _error(str(e))
             failed = True
@@ -267,12 +272,12 @@ def _ticket_pastes(args) -> list[tuple[str, str]]:
         raise _Fail("input-not-text", f"{args.tickets}: not a UTF-8 CSV file ({e})") from None
 
 
-def _check_text(name: str, text: str, catalog, today, to, *, explain: bool = False) -> dict:
+def _check_text(name: str, text: str, catalog, today, to, *, explain: bool = False, lang: str = "en") -> dict:
     if not text.strip():
         raise _Fail("input-empty", f"{name}: the paste is empty")
     try:
         with cyclic_gc_paused():    # this process is ours
-            return check(text, catalog, today=today, explain=explain, destination=to)
+            return check(text, catalog, today=today, explain=explain, destination=to, lang=lang)
     except InputTooLong as e:
         raise _Fail("input-too-long", f"{name}: {e}") from None
 

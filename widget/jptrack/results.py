@@ -134,4 +134,5 @@ class Result(TypedDict):
     expected: dict | None       # Expected, with "from" for from_
     destination_notes: dict        # collect_by, duty, acceptance, expected_unknown: each optional
     tracking_links: list[TrackingLink]
+    language: str               # the language of the texts (one of the catalog's languages)
     input: InputSize

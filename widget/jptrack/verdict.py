@@ -99,17 +99,17 @@ def _offered(catalog, service, posted: date | None, destination: str | None) -> 
     return listed not in ("stopped", "none")
 
 
-def service_note(catalog: Catalog, service_id: str | None, posted: date | None) -> str | None:
+def service_note(catalog: Catalog, service_id: str | None, posted: date | None, lang: str = "en") -> str | None:
     """What the service's dated changes say about an item posted on that day, when Japan Post
     no longer offered it as such then (SAL in 2026, a tracked small packet after 2025)."""
     if not service_id or posted is None:
         return None
     change = catalog.service(service_id).change_on(posted.isoformat())
-    return change.note.en if change and change.state not in _STILL_OFFERED else None
+    return change.note.get(lang) if change and change.state not in _STILL_OFFERED else None
 
 
 def expected(catalog: Catalog, destination: Destination | None, service_id: str | None,
-             posted: date | None) -> dict | None:
+             posted: date | None, lang: str = "en") -> dict | None:
     """When the item is usually delivered: the posting date plus Japan Post's standard days
     to the destination for the service (or the service's days anywhere), plus the buffer
     Japan Post adds for SAL and surface. None when no figure is known."""
@@ -126,26 +126,27 @@ def expected(catalog: Catalog, destination: Destination | None, service_id: str 
     most += service.buffer.value if service.buffer else 0
     first, last = (posted + timedelta(days=fewest)).isoformat(), (posted + timedelta(days=most)).isoformat()
     case = "expected" if basis == "destination" else "expected_anywhere"
-    message = catalog.destination_text(case).en.format(
-        fewest=fewest, most=most, service=service.name.en, **{"from": first, "to": last},
-        **({"country": destination.called.en} if basis == "destination" else {}))
+    message = catalog.destination_text(case).get(lang).format(
+        fewest=fewest, most=most, service=service.name.get(lang), **{"from": first, "to": last},
+        **({"country": destination.called.get(lang)} if basis == "destination" else {}))
     return {"from": first, "to": last, "days": [fewest, most], "posted": posted.isoformat(), "basis": basis,
             "source": fact.source, "checked": fact.checked, "message": message}
 
 
-def collect_by(catalog: Catalog, destination: Destination | None, last_event: date | None) -> dict | None:
+def collect_by(catalog: Catalog, destination: Destination | None, last_event: date | None,
+               lang: str = "en") -> dict | None:
     """The day an item waiting at the destination's post office goes back, from the post's
     hold period; the hold's note when the period is not known."""
     if destination is None:
         return None
     hold, post = destination.hold, destination.post.name
-    note = hold.note.en if hold.note else None
+    note = hold.note.get(lang) if hold.note else None
     if hold.value is None or last_event is None:
         return {"date": None, "days": None, "note": note, "checked": hold.checked,
-                "message": catalog.destination_text("collect_unknown").en.format(post=post)}
+                "message": catalog.destination_text("collect_unknown").get(lang).format(post=post)}
     day = (last_event + timedelta(days=hold.value)).isoformat()
     return {"date": day, "days": hold.value, "note": note, "source": hold.source, "checked": hold.checked,
-            "message": catalog.destination_text("collect_by").en.format(post=post, days=hold.value, date=day)}
+            "message": catalog.destination_text("collect_by").get(lang).format(post=post, days=hold.value, date=day)}
 
 
 def _slowest(stage, services: list[str]) -> str | None:
@@ -163,18 +164,21 @@ def _slowest(stage, services: list[str]) -> str | None:
 
 def verdict(catalog: Catalog, stage: Stage, last_event: date | None, *, service: str | None = None,
             service_assumed: bool = False, today: date | None = None, post: str | None = None,
-            number: dict | None = None) -> dict:
+            number: dict | None = None, lang: str = "en") -> dict:
     """The contract's `verdict` object for a stage whose latest event was on last_event,
     with its heading (`label`) and the service's name from the catalog, for display.
     post: the destination post's name, said instead of "your local post office"."""
-    result = _verdict(catalog, stage, last_event, service=service,
-                      service_assumed=service_assumed, today=today or date.today(), post=post, number=number)
-    result["label"] = catalog.verdict_label(result["state"]).en
-    result["service_name"] = catalog.service(service).name.en if service else None
+    result = _verdict(catalog, stage, last_event, service=service, service_assumed=service_assumed,
+                      today=today or date.today(), post=post, number=number, words=_Words(catalog, lang))
+    result["label"] = catalog.verdict_label(result["state"]).get(lang)
+    result["service_name"] = catalog.service(service).name.get(lang) if service else None
     return result
 
 
-def _verdict(catalog, stage, last_event, *, service, service_assumed, today, post=None, number=None) -> dict:
+def _verdict(catalog, stage, last_event, *, service, service_assumed, today, post=None, number=None,
+             words=None) -> dict:
+    words = words or _Words(catalog, "en")
+    lang = words.lang
     result = {"state": "unknown", "service": service, "service_assumed": bool(service_assumed),
               "last_event": last_event.isoformat() if last_event else None, "days_since": None,
               "normal_days": None, "act_after_days": None, "act_from": None, "contacts": [],
@@ -183,16 +187,17 @@ def _verdict(catalog, stage, last_event, *, service, service_assumed, today, pos
     def say(state: str, case: str, **facts) -> dict:
         # The sentence is stages.yaml's (verdicts.<state>.messages.<case>); only facts here.
         result["state"] = state
-        result["message"] = catalog.verdict(state).message(case).en.format(**facts)
+        result["message"] = catalog.verdict(state).message(case).get(lang).format(**facts)
         return result
 
     if stage is None and number is not None:
-        return say("unknown", "number_only", number=number["number"], product=number.get("product") or "tracking")
+        return say("unknown", "number_only", number=number["number"],
+                   product=number.get("product") or words("tracking_product"))
     if stage is None:
         return say("unknown", "no_status")
     result["contacts"] = list(stage.contacts)
-    facts = {"title": stage.title.en, "summary": stage.summary.en,
-             "first_step": _first_sentence(stage.what_to_do.en)}
+    facts = {"title": stage.title.get(lang), "summary": stage.summary.get(lang),
+             "first_step": _first_sentence(stage.what_to_do.get(lang))}
     if last_event is not None:
         result["days_since"] = max(0, (today - last_event).days)
     if stage.terminal:
@@ -201,35 +206,51 @@ def _verdict(catalog, stage, last_event, *, service, service_assumed, today, pos
     if window is None:
         return say("unknown", "no_window", **facts)
     result["normal_days"], result["act_after_days"] = window.normal_days, window.act_after_days
-    name = catalog.service(service).name.en
-    facts["service"] = catalog.assumed_service.en.format(service=name) if service_assumed else name
-    facts["normal"] = _days(window.normal_days)
+    name = catalog.service(service).name.get(lang)
+    facts["service"] = catalog.assumed_service.get(lang).format(service=name) if service_assumed else name
+    facts["normal"] = words.days(window.normal_days)
     if last_event is None:
         return say("unknown", "no_date", **facts)
     act_from = last_event + timedelta(days=window.act_after_days)
     result["act_from"] = act_from.isoformat()
     days = result["days_since"]
-    facts.update(days=_days(days), act_after=_days(window.act_after_days),
-                 act_from=act_from.isoformat(), who=_contacts(catalog, stage.contacts, post))
+    facts.update(days=words.days(days), act_after=words.days(window.act_after_days),
+                 act_from=act_from.isoformat(), who=_contacts(catalog, stage.contacts, post, words))
     if today >= act_from:
         return say("act", "overdue", **facts)
     return say("normal", "usual" if days <= window.normal_days else "longer", **facts)
 
 
-def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
+class _Words:
+    """The verdict's small words in one language (stages.yaml `ui:`): durations, "or"."""
+
+    def __init__(self, catalog: Catalog, lang: str):
+        self.catalog, self.lang = catalog, lang
+
+    def __call__(self, key: str, **values) -> str:
+        return self.catalog.ui_text(key).get(self.lang).format(**values)
+
+    def days(self, n: int) -> str:
+        return self("day" if n == 1 else "days", n=n)
 
 
-def _contacts(catalog, ids, post: str | None = None) -> str:
+def _contacts(catalog, ids, post: str | None, words: _Words) -> str:
     contacts = [catalog.contact(c) for c in ids]
-    names = [post if post and c.destination_post else c.name.en for c in contacts]
-    names = [n[0].lower() + n[1:] if n.startswith(("The ", "Your ")) else n for n in names]
-    return " or ".join(names) if names else "the shop"
+    names = [post if post and c.destination_post else c.name.get(words.lang) for c in contacts]
+    if words.lang == "en":   # inside an English sentence: "contact the shop you bought from"
+        names = [n[0].lower() + n[1:] if n.startswith(("The ", "Your ")) else n for n in names]
+    if not names:
+        return words("the_shop")
+    joined = names[0]
+    for name in names[1:]:
+        joined = words("or", first=joined, second=name)
+    return joined
 
 
 def _first_sentence(text: str) -> str:
-    head, dot, _ = text.partition(". ")
-    return head + "." if dot else text
+    """A text's first sentence, in English ("Wait. Then ...") as in Japanese and Chinese (。)."""
+    cut = min((i for i in (text.find(". "), text.find("。")) if i >= 0), default=-1)
+    return text[:cut + 1] if cut >= 0 else text
 
 
 _index_cache: dict[int, tuple] = {}

@@ -59,7 +59,7 @@ const engine = {
     performance.mark("jptrack:start");
     this.state = "loading";
     this.error = "";
-    this.progress = { step: 0, of: 3, label: "Starting" };
+    this.progress = { step: 0, of: 3, label: "start" };
     let worker;
     const assets = assetList();
     this.ready = new Promise((resolve, reject) => {
@@ -158,14 +158,14 @@ const engine = {
 
   // Posted at once, even while Python loads, so the worker answers it before its background
   // warm-up starts. A load that fails rejects it through fail().
-  async check(text, today, timeout, to) {
+  async check(text, today, timeout, to, lang) {
     const ready = this.start(timeout);
     const worker = this.worker;
     if (!worker) await ready;   // rejects: the worker could not even be created
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ type: "check", id, text, today, to });
+      worker.postMessage({ type: "check", id, text, today, to, lang });
     });
   },
 
@@ -221,6 +221,7 @@ function bindAll() {
 function bind(root) {
   if (root.dataset.bound) return;
   root.dataset.bound = "true";
+  readWords(root);
   const form = root.querySelector("form");
   const input = root.querySelector("textarea");
   const fallback = root.querySelector("[data-jptrack-fallback]");
@@ -285,15 +286,14 @@ async function run(root, { onPaste = false } = {}) {
   if (onPaste && text === root.jptrackLastText) return;   // paste + input events: one check
   root.jptrackLastText = text;
   if (!text.trim()) {
-    setStatus(root, "Paste your tracking history or tracking number first.");
+    setStatus(root, t("checker_empty"));
     return;
   }
   const max = Number(root.dataset.maxChars) || 1000000;
   if (text.length > max) {
     clearResult(root);
     root.dataset.state = "error";
-    setStatus(root, `That is too long to check: ${text.length.toLocaleString("en")} characters, and the ` +
-      `checker reads at most ${max.toLocaleString("en")}. Paste the tracking history of one parcel only.`);
+    setStatus(root, t("checker_too_long", { count: text.length.toLocaleString(LANG), max: max.toLocaleString(LANG) }));
     return;
   }
   const request = (root.jptrackRequest || 0) + 1;
@@ -301,9 +301,9 @@ async function run(root, { onPaste = false } = {}) {
   // Post first: the worker starts on the text while the page updates its status.
   const started = performance.now();
   const where = root.querySelector(".jptrack__to");
-  const replied = engine.check(text, today(root), loadTimeout(root), where ? where.value : "");
+  const replied = engine.check(text, today(root), loadTimeout(root), where ? where.value : "", LANG);
   root.dataset.state = "checking";
-  if (engine.state === "ready") setStatus(root, "Checking…");
+  if (engine.state === "ready") setStatus(root, t("checker_checking"));
   else showEngineState(root);
   let reply;
   try {
@@ -311,7 +311,7 @@ async function run(root, { onPaste = false } = {}) {
   } catch (error) {
     if (root.jptrackRequest !== request) return;
     if (error instanceof LoadError) showEngineState(root);
-    else showError(root, `The checker hit an error while reading your text (${error.message}).`, false);
+    else showError(root, t("checker_error", { error: error.message }), false);
     return;
   }
   if (root.jptrackRequest !== request || !root.isConnected) return;   // a newer check replaced it
@@ -319,7 +319,7 @@ async function run(root, { onPaste = false } = {}) {
   if (!data.ok) {
     clearResult(root);
     root.dataset.state = "error";
-    setStatus(root, `${data.message} Paste the tracking history of one parcel only.`);
+    setStatus(root, `${data.message} ${t("checker_one_parcel")}`);
     return;
   }
   renderResult(root, data.result, text, data.view || {});
@@ -329,8 +329,8 @@ async function run(root, { onPaste = false } = {}) {
   performance.mark("jptrack:result");   // bench/widget.py reads it (cold start to first result)
   const current = data.result.current;
   const label = (data.result.verdict || {}).label;
-  setStatus(root, current ? `Result: ${current.title}.${label ? ` ${label}.` : ""}`
-                          : "No Japan Post status was recognised in the text.");
+  setStatus(root, current ? t("checker_result", { title: current.title }) + (label ? ` ${t("sentence_end", { text: label })}` : "")
+                          : t("checker_no_status_found"));
 }
 
 // ---------------------------------------------------------------------------
@@ -352,20 +352,20 @@ function showEngineState(root) {
   if (engine.state === "loading") {
     const region = statusRegion(root);
     const { step, of, label } = engine.progress;
-    const waiting = root.dataset.state === "checking" ? " Your check will run as soon as it is ready." : "";
+    const waiting = root.dataset.state === "checking" ? ` ${t("checker_waiting")}` : "";
     region.classList.remove("jptrack__status--error");
     region.classList.add("jptrack__status--loading");
-    const bar = el("progress", { max: String(of), "aria-label": "Loading the checker" });
+    const bar = el("progress", { max: String(of), "aria-label": t("checker_loading_label") });
     bar.value = step;
     region.replaceChildren(
-      el("p", {}, `Loading the checker… (step ${Math.max(step, 1)} of ${of}: ${label || "Starting"}).${waiting}`),
+      el("p", {}, t("checker_loading", { step: Math.max(step, 1), of, label: t(`checker_step_${label || "start"}`) }) + waiting),
       bar);
     if (root.dataset.state !== "checking") root.dataset.state = "loading";
   } else if (engine.state === "failed") {
-    showError(root, `The checker could not start: ${engine.error}.`, true);
+    showError(root, t("checker_failed", { error: engine.error }), true);
   } else if (engine.state === "ready" && root.dataset.state === "loading") {
     root.dataset.state = "ready";
-    setStatus(root, "The checker is ready.");
+    setStatus(root, t("checker_ready"));
   }
 }
 
@@ -375,10 +375,9 @@ function showError(root, message, retry) {
   region.classList.remove("jptrack__status--loading");
   region.classList.add("jptrack__status--error");
   const children = [el("p", {}, message + " ",
-    "You can look up your status on the ",
-    el("a", { href: root.dataset.statuses }, "all-statuses page"), ".")];
+    ...withLink(t("checker_look_up"), el("a", { href: root.dataset.statuses }, t("checker_statuses_link"))))];
   if (retry) {
-    const button = el("button", { type: "button", class: "md-button jptrack__retry" }, "Retry");
+    const button = el("button", { type: "button", class: "md-button jptrack__retry" }, t("checker_retry"));
     button.addEventListener("click", () => {
       engine.reset();
       if (root.querySelector("textarea").value.trim()) {
@@ -420,7 +419,7 @@ function resultCard(root, result, text, view) {
   const verdict = result.verdict || {};
   const level = Math.min(Math.max(Number(root.dataset.headingLevel) || 2, 2), 5);
   const h = `h${level}`, sub = `h${level + 1}`;
-  const card = el("section", { class: "jptrack__card", "aria-label": "Checker result" });
+  const card = el("section", { class: "jptrack__card", "aria-label": t("checker_card") });
   card.dataset.currentStage = result.current_stage || "";
 
   if (current) {
@@ -432,12 +431,11 @@ function resultCard(root, result, text, view) {
     if (inferred) card.append(el("p", { class: "jptrack__inferred-note" }, result.inferred.note));
   } else if ((result.events || []).length === 0 && (result.tracking_numbers || []).some((n) => n.valid)) {
     // A number without its history: the verdict says what to do, the links follow.
-    card.append(el(h, { class: "jptrack__stage" }, "Tracking number found"));
+    card.append(el(h, { class: "jptrack__stage" }, t("checker_number_found")));
   } else {
-    card.append(el(h, { class: "jptrack__stage" }, "No status recognised"));
-    card.append(el("p", {}, "None of the lines matched a Japan Post status we know. Check the ",
-      el("a", { href: root.dataset.statuses }, "all-statuses page"),
-      ", or paste the full tracking history including the status column."));
+    card.append(el(h, { class: "jptrack__stage" }, t("checker_no_status")));
+    card.append(el("p", {}, ...withLink(t("checker_no_match"),
+      el("a", { href: root.dataset.statuses }, t("checker_statuses_link")))));
   }
 
   card.append(renderVerdict(verdict, current));
@@ -445,8 +443,8 @@ function resultCard(root, result, text, view) {
   if (whereTo) card.append(whereTo);
 
   if (current) {
-    card.append(el(sub, {}, "What it means"), el("p", {}, current.meaning));
-    card.append(el(sub, {}, "What to do"), el("p", {}, current.what_to_do));
+    card.append(el(sub, {}, t("checker_meaning")), el("p", {}, current.meaning));
+    card.append(el(sub, {}, t("checker_what_to_do")), el("p", {}, current.what_to_do));
     for (const guide of current.guides || []) {   // stages.yaml's guides: for this stage
       card.append(el("p", { class: "jptrack__guide" }, stageLink(guide.url, guide.text)));
     }
@@ -458,13 +456,13 @@ function resultCard(root, result, text, view) {
 
   const numbers = result.tracking_numbers || [];
   if (numbers.length) {
-    card.append(el(sub, {}, numbers.length > 1 ? "Tracking numbers" : "Tracking number"));
+    card.append(el(sub, {}, t(numbers.length > 1 ? "checker_numbers" : "checker_number")));
     card.append(el("ul", { class: "jptrack__numbers" }, ...numbers.map(renderNumber)));
   }
 
   card.append(...renderTimeline(result, text, sub, view));
 
-  const copy = el("button", { type: "button", class: "md-button jptrack__copy" }, "Copy summary");
+  const copy = el("button", { type: "button", class: "md-button jptrack__copy" }, t("checker_copy"));
   copy.addEventListener("click", () => copySummary(root, result, view));
   card.append(el("p", { class: "jptrack__tools" }, copy));
   return card;
@@ -523,19 +521,24 @@ function renderVerdict(verdict, current) {
   const state = verdict.state || "unknown";
   const box = el("div", { class: `jptrack__verdict jptrack__verdict--${state}` });
   box.dataset.verdict = state;
-  box.append(el("p", {}, el("strong", {}, `${verdict.label || verdict.state}. `), verdict.message || ""));
+  box.append(el("p", {}, el("strong", {}, `${t("sentence_end", { text: verdict.label || verdict.state })} `), verdict.message || ""));
   const facts = [];
-  if (verdict.last_event) facts.push(`Last update: ${formatTime(verdict.last_event)}` +
-    (verdict.days_since != null ? ` (${plural(verdict.days_since, "day")} ago)` : ""));
-  if (verdict.normal_days != null) facts.push(`Normal silence here: up to ${plural(verdict.normal_days, "day")}`);
-  if (verdict.act_from) facts.push(`Act from: ${verdict.act_from}`);
-  if (verdict.service) facts.push(`Service: ${verdict.service_name || verdict.service}${verdict.service_assumed ? " (assumed)" : ""}`);
+  if (verdict.last_event) facts.push(t("checker_last_update", { time: formatTime(verdict.last_event) }) +
+    (verdict.days_since != null ? ` ${t("checker_ago", { days: days(verdict.days_since) })}` : ""));
+  if (verdict.normal_days != null) facts.push(t("checker_normal_here", { days: days(verdict.normal_days) }));
+  if (verdict.act_from) facts.push(t("checker_act_from", { date: verdict.act_from }));
+  if (verdict.service) {
+    const name = verdict.service_name || verdict.service;
+    facts.push(t("checker_service", { service: verdict.service_assumed ? t("checker_assumed", { service: name }) : name }));
+  }
   if (facts.length) box.append(el("ul", { class: "jptrack__facts" }, ...facts.map((f) => el("li", {}, f))));
   const contacts = (verdict.contacts || []).map((id) => {
     const known = current && (current.contacts || []).find((c) => c.id === id);
     return known ? known.name : id;
   });
-  if (contacts.length && verdict.state === "act") box.append(el("p", {}, `Whom to contact: ${contacts.join(", ")}.`));
+  if (contacts.length && verdict.state === "act") {
+    box.append(el("p", {}, t("checker_whom", { who: contacts.reduce((first, second) => t("or", { first, second })) })));
+  }
   return box;
 }
 
@@ -555,32 +558,32 @@ function renderDestination(result, sub) {
   const links = result.tracking_links || [];
   if (!place && !expected && !service.note && !links.length) return null;
   const box = el("div", { class: "jptrack__destination" });
-  box.append(el(sub, {}, place ? `Going to ${place.called || place.name}` : "Where it is going"));
+  box.append(el(sub, {}, place ? t("checker_going_to", { country: place.called || place.name }) : t("checker_where_going")));
   const items = el("ul", { class: "jptrack__facts" });
-  const checked = (fact) => fact && fact.checked ? el("span", { class: "jptrack__checked" }, ` (checked ${fact.checked})`) : "";
+  const checked = (fact) => fact && fact.checked ? el("span", { class: "jptrack__checked" }, ` ${t("checker_checked", { month: fact.checked })}`) : "";
   if (expected) items.append(el("li", { class: "jptrack__expected" }, expected.message, checked(expected)));
   else if (notes.expected_unknown) items.append(el("li", { class: "jptrack__expected" }, notes.expected_unknown.text));
   if (notes.collect_by) items.append(el("li", { class: "jptrack__collect" }, notes.collect_by.message, checked(notes.collect_by)));
-  if (notes.duty) items.append(el("li", { class: "jptrack__duty" }, el("strong", {}, "Duty and tax: "), notes.duty.text, checked(notes.duty)));
+  if (notes.duty) items.append(el("li", { class: "jptrack__duty" }, el("strong", {}, `${t("checker_duty")} `), notes.duty.text, checked(notes.duty)));
   if (notes.acceptance) items.append(el("li", { class: "jptrack__acceptance" }, notes.acceptance.text, checked(notes.acceptance)));
   if (service.note) items.append(el("li", { class: "jptrack__service-note" }, service.note));
   for (const link of links) {
-    items.append(el("li", {}, outLink(link.url, `Open ${link.post}'s tracking for this number`),
+    items.append(el("li", {}, outLink(link.url, t("checker_open_tracking", { post: link.post })),
       link.language ? el("span", { lang: link.lang }, ` (${link.language})`) : ""));
   }
   if (place && place.post && !links.some((l) => l.post === place.post)) {
-    items.append(el("li", {}, outLink(place.tracking_url, `${place.post} tracking`)));
+    items.append(el("li", {}, outLink(place.tracking_url, t("checker_post_tracking", { post: place.post }))));
   }
-  if (place && place.page) items.append(el("li", {}, stageLink(place.page, `More about parcels to ${place.called || place.name}`)));
+  if (place && place.page) items.append(el("li", {}, stageLink(place.page, t("checker_more_about", { country: place.called || place.name }))));
   if (items.childElementCount) box.append(items);
   return box;
 }
 
 function renderNumber(n) {
-  const verdict = n.valid ? "valid" : "probably mistyped";
+  const verdict = t(n.valid ? "checker_valid" : "checker_mistyped");
   const about = [n.product, n.country_name || n.country].filter(Boolean).join(", ");
   const item = el("li", { class: n.valid ? "jptrack__number--valid" : "jptrack__number--invalid" },
-    el("code", {}, n.number), ` — ${verdict}${about ? ` (${about})` : ""}.`);
+    el("code", {}, n.number), ` — ${t("sentence_end", { text: verdict + (about ? ` (${about})` : "") })}`);
   if (n.message) item.append(" ", n.message);
   return item;
 }
@@ -592,7 +595,7 @@ function renderTimeline(result, text, sub, view) {
   const eventsTotal = view.events_total != null ? view.events_total : events.length;
   const out = [];
   if (events.length) {
-    out.push(el(sub, {}, "Your tracking history"));
+    out.push(el(sub, {}, t("checker_history")));
     const list = el("ol", { class: "jptrack__timeline" });
     for (const event of events) {
       const item = el("li", { class: event.stage ? "" : "jptrack__event--unknown" });
@@ -603,7 +606,7 @@ function renderTimeline(result, text, sub, view) {
       if (event.stage && event.matched && event.location) item.append(el("span", { class: "jptrack__place" }, ` · ${event.location}`));
       const tag = el("span", { class: "jptrack__tag" });
       if (event.stage) tag.append("→ ", stageLink(`stages/${event.stage}/`, event.stage_title || event.stage));
-      else tag.append("not recognised");
+      else tag.append(t("checker_not_recognised"));
       item.append(" ", tag);
       // Beside the tag, not inside it: the tag never wraps, the mark may go to the next line.
       if (event.stage && event.basis === "inferred" && result.inferred) item.append(probably(result.inferred));
@@ -611,7 +614,7 @@ function renderTimeline(result, text, sub, view) {
     }
     out.push(list);
     if (eventsTotal > events.length) {
-      out.push(el("p", { class: "jptrack__more" }, `…and ${eventsTotal - events.length} more events, not shown.`));
+      out.push(el("p", { class: "jptrack__more" }, t("checker_more_events", { n: eventsTotal - events.length })));
     }
   }
   const inEvents = new Set(events.map((e) => e.line));
@@ -619,14 +622,14 @@ function renderTimeline(result, text, sub, view) {
   const unknownTotal = view.unrecognised_total != null ? view.unrecognised_total : unknown.length;
   if (unknown.length) {
     const lines = linesOf(text, unknown);
-    out.push(el(sub, {}, "Lines not recognised"));
+    out.push(el(sub, {}, t("checker_unknown_lines")));
     const list = el("ul", { class: "jptrack__unknown" });
     for (const n of unknown) {
-      list.append(el("li", {}, el("span", { class: "jptrack__line" }, `Line ${n}: `), (lines[n - 1] || "").slice(0, 300)));
+      list.append(el("li", {}, el("span", { class: "jptrack__line" }, `${t("checker_line", { n })} `), (lines[n - 1] || "").slice(0, 300)));
     }
     out.push(list);
     if (unknownTotal > unknown.length) {
-      out.push(el("p", { class: "jptrack__more" }, `…and ${unknownTotal - unknown.length} more lines.`));
+      out.push(el("p", { class: "jptrack__more" }, t("checker_more_lines", { n: unknownTotal - unknown.length })));
     }
   }
   return out;
@@ -654,31 +657,32 @@ async function copySummary(root, result, view = {}) {
   const current = result.current;
   if (current) {
     const mark = result.current_basis === "inferred" && result.inferred ? ` (${result.inferred.label})` : "";
-    lines.push(`Status: ${current.title}${mark}`, current.summary, `Details: ${new URL(current.url, SITE_ROOT).href}`);
+    lines.push(t("summary_status", { title: current.title + mark }), current.summary,
+      t("summary_details", { url: new URL(current.url, SITE_ROOT).href }));
   } else {
-    lines.push("Status: not recognised");
+    lines.push(t("summary_status_unknown"));
   }
-  if (result.verdict && result.verdict.message) lines.push(`Verdict: ${result.verdict.message}`);
-  if (current) lines.push(`What to do: ${current.what_to_do}`);
+  if (result.verdict && result.verdict.message) lines.push(t("summary_verdict", { text: result.verdict.message }));
+  if (current) lines.push(t("summary_what_to_do", { text: current.what_to_do }));
   const place = result.destination;
-  if (place) lines.push(`Going to: ${place.name}${place.post ? ` (${place.post}: ${place.tracking_url})` : ""}`);
-  if (result.expected) lines.push(`Expected: ${result.expected.message}`);
+  if (place) lines.push(t("summary_going_to", { text: `${place.name}${place.post ? ` (${place.post}: ${place.tracking_url})` : ""}` }));
+  if (result.expected) lines.push(t("summary_expected", { text: result.expected.message }));
   const notes = result.destination_notes || {};
-  if (notes.collect_by) lines.push(`Collect: ${notes.collect_by.message}`);
+  if (notes.collect_by) lines.push(t("summary_collect", { text: notes.collect_by.message }));
   for (const guide of (current && current.guides) || []) {
-    lines.push(`Guide: ${guide.text} ${new URL(guide.url, SITE_ROOT).href}`);
+    lines.push(t("summary_guide", { text: guide.text, url: new URL(guide.url, SITE_ROOT).href }));
   }
   for (const n of result.tracking_numbers || []) {
-    lines.push(`Tracking number: ${n.number} (${n.valid ? "valid" : "probably mistyped"})`);
+    lines.push(t("summary_number", { number: n.number, state: t(n.valid ? "checker_valid" : "checker_mistyped") }));
   }
   const last = view.last_recognised || (result.events || []).filter((e) => e.stage).pop();
-  if (last) lines.push(`Last event: ${last.time ? formatTime(last.time) + " " : ""}${last.text}`);
+  if (last) lines.push(t("summary_last_event", { text: `${last.time ? formatTime(last.time) + " " : ""}${last.text}` }));
   const summary = lines.filter(Boolean).join("\n");
   try {
     await navigator.clipboard.writeText(summary);
-    setStatus(root, "Summary copied to the clipboard.");
+    setStatus(root, t("checker_copied"));
   } catch {
-    setStatus(root, "Your browser did not allow copying. Select the result text and copy it instead.");
+    setStatus(root, t("checker_copy_failed"));
   }
 }
 
@@ -707,8 +711,34 @@ function formatTime(iso) {
   return String(iso).replace("T", " ");
 }
 
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+// ---------------------------------------------------------------------------
+// Words: stages.yaml's `ui:` texts in the page's language (the widget's data-jptrack-words)
+// ---------------------------------------------------------------------------
+
+let WORDS = {};
+let LANG = "en";
+
+function readWords(root) {
+  const script = root.querySelector("script[data-jptrack-words]");
+  if (script) WORDS = JSON.parse(script.textContent);
+  LANG = root.dataset.lang || "en";
+}
+
+// t("checker_result", {title}) → "Result: …."; an unknown key shows itself (a test catches it).
+function t(key, values = {}) {
+  const text = WORDS[key];
+  if (text === undefined) return key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+function days(n) {
+  return t(n === 1 ? "day" : "days", { n });
+}
+
+// A sentence with a {link} in it, as text and the link element: ["Check the ", <a>, "."].
+function withLink(sentence, link) {
+  const [before, after = ""] = sentence.split("{link}");
+  return [before, link, after];
 }
 
 // ---------------------------------------------------------------------------

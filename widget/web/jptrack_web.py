@@ -60,11 +60,13 @@ def _trim(result):
     return view
 
 
-def run(text, today, to=None):
+def run(text, today, to=None, lang="en"):
     day = date.fromisoformat(today) if today else date.today()
+    if lang not in _catalog.languages:   # a page of a language this catalog has no texts for
+        lang = "en"
     try:
         with jptrack.classify.cyclic_gc_paused():    # the worker's Python is ours alone
-            result = jptrack.classify.check(text, _catalog, today=day, destination=to or None)
+            result = jptrack.classify.check(text, _catalog, today=day, destination=to or None, lang=lang)
     except jptrack.classify.InputTooLong as e:
         return json.dumps({"ok": False, "kind": "too-long", "message": str(e)})
     view = _trim(result)

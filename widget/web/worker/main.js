@@ -4,7 +4,7 @@
 //
 // Messages in:  {type: "init", pyodide, archive, catalog, snapshot?, stdlib?, stdlibBytes?,
 //                buildId?, lockInfo?, sha256?, shared, snapshotPolicy?: "auto" | "always" | "never"}
-//               {type: "check", id, text, today, to}        (today: "YYYY-MM-DD")
+//               {type: "check", id, text, today, to, lang}  (today: "YYYY-MM-DD")
 // Messages out: {type: "progress", step, of, label}
 //               {type: "ready", ms, mode: "snapshot" | "trimmed" | "plain", fallback?: reason,
 //                rate?: bytes/s the wasm arrived at, copies: read from Cache Storage?, marks}
@@ -35,7 +35,7 @@ async function started(message, options) {
 
 const isImportError = (error) => /\b(ModuleNotFoundError|ImportError)\b/.test(describe(error));
 
-async function check({ id, text, today, to }) {
+async function check({ id, text, today, to, lang }) {
   let python;
   try {
     python = await ready;
@@ -43,7 +43,7 @@ async function check({ id, text, today, to }) {
     return;   // "failed" was already posted
   }
   const begun = performance.now();
-  const run = (p) => p.run(String(text), today || null, to || null);
+  const run = (p) => p.run(String(text), today || null, to || null, lang || "en");
   try {
     let json;
     try {

@@ -17,11 +17,11 @@ export async function startPython({ pyodide: base, archive, catalog, lockInfo, s
     wasmMissing(base),
   ]);
   mark("booted");
-  progress(2, "Starting the checker");
+  progress(2, "start");
   const [zip, stages] = await files;
   pyodide.unpackArchive(zip, "zip", { extractDir: lib });
   pyodide.FS.writeFile(`${lib}/stages.json`, stages, { encoding: "utf8" });
-  progress(3, "Reading the stage catalogue");
+  progress(3, "catalog");
   const web = pyodide.runPython(`
 import sys
 sys.path.insert(0, ${JSON.stringify(lib)})

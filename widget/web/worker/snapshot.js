@@ -77,7 +77,7 @@ export async function startFromSnapshot({ pyodide: base, stdlib, stdlibBytes: ex
     wasmMissing(base),
   ]);
   mark("restored");
-  progress(2, "Starting the checker");
+  progress(2, "start");
   const web = pyodide.globals.get("__jptrack_web");
   checkTrimmedStdlib(web.resume(), expected);
   const run = web.run;

@@ -14,7 +14,7 @@ import { SNAPSHOT_MIN_RATE, precompile, wasmProblem } from "./wasm.js";
 // Start Python for the init message; resolves to {run, mode, fallback, rate, copies} once
 // it answers. Background work (warm-up, copies for the next visit) goes on after that.
 export async function load(message, { forcePlain = false, reason = null } = {}) {
-  progress(1, "Downloading Python");
+  progress(1, "download");   // the label is a key of stages.yaml ui: checker_step_*
   copies.use(message);
   // Both of Pyodide's modules at once (loadPyodide would import the second one itself, later).
   const loader = Promise.all([import(message.pyodide + "pyodide.mjs"), import(message.pyodide + "pyodide.asm.mjs")])

@@ -1,0 +1,153 @@
+"""The site in each language it is built in (hooks/languages.py): the same pages under
+/<lang>/, each with its <html lang>, its texts from stages.yaml in that language, a switcher
+that links each page's twin, and hand-written pages from docs/<page>.<lang>.md.
+
+Expected texts come from the catalog and the docs, never from literals here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+import conftest
+from conftest import ROOT, build_site
+
+conftest.checker_hook()   # hooks/ on sys.path, as MkDocs puts it
+import languages  # noqa: E402  (hooks/languages.py)
+
+BUILT = languages.built_languages(str(ROOT / "mkdocs.yml"))
+HAND_WRITTEN = sorted(p.name for p in (ROOT / "docs").glob("*.md") if p.name.count(".") == 1)
+
+
+def _page(site: Path, lang: str, path: str) -> str:
+    file = site / languages.folder(lang) / path if languages.folder(lang) else site / path
+    assert file.is_file(), f"{file.relative_to(site)} was not built"
+    return html.unescape(file.read_text(encoding="utf-8"))
+
+
+def _front_title(markdown: str) -> str:
+    return re.search(r"^title:\s*(.+)$", markdown, re.M).group(1).strip().strip('"')
+
+
+@pytest.mark.parametrize("lang", BUILT)
+def test_every_stage_page_is_built_in_the_language_with_its_lang(built_site, catalog, lang):
+    for stage in catalog:
+        page = _page(built_site, lang, f"stages/{stage.id}/index.html")
+        assert f'<html lang="{lang}"' in page
+        assert stage.title.get(lang) in page and stage.support_reply.get(lang).split("\n")[0][:40] in page
+
+
+@pytest.mark.parametrize("lang", BUILT)
+def test_the_switcher_links_each_page_to_its_twin(built_site, catalog, lang):
+    stage = catalog.stages[3]
+    page = _page(built_site, lang, f"stages/{stage.id}/index.html")
+    links = dict((hreflang, href) for href, hreflang in re.findall(
+        r'<a href="([^"]+)" hreflang="([^"]+)"[^>]*class="md-select__link"', page))
+    assert set(links) == set(BUILT) if len(BUILT) > 1 else not links
+    here = built_site / (languages.folder(lang) or ".") / "stages" / stage.id
+    for other, href in links.items():
+        twin = (here / href).resolve() / "index.html"
+        assert twin.is_file() and f'<html lang="{other}"' in twin.read_text(encoding="utf-8"), (other, href)
+
+
+@pytest.mark.parametrize("lang", [x for x in BUILT if x != "en"])
+def test_hand_written_pages_come_from_their_translation(built_site, lang):
+    for name in HAND_WRITTEN:
+        translated = (ROOT / "docs" / name.replace(".md", f".{lang}.md")).read_text(encoding="utf-8")
+        path = "index.html" if name == "index.md" else f"{name[:-3]}/index.html"
+        assert _front_title(translated) in _page(built_site, lang, path), name
+    assert not list((built_site / languages.folder(lang)).glob(f"*.{lang}/index.html"))
+
+
+def test_english_pages_do_not_publish_translations_as_pages_of_their_own(built_site):
+    assert not [p for p in built_site.glob("*/index.html") if "." in p.parent.name]
+
+
+def _project(tmp_path: Path) -> Path:
+    import shutil
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("mkdocs.yml", "stages.yaml"):
+        shutil.copy(ROOT / name, project)
+    for name in ("hooks", "docs", "overrides", "widget"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("node_modules", "package.json", "package-lock.json"):
+        if (ROOT / name).exists():
+            (project / name).symlink_to(ROOT / name)
+    return project
+
+
+def test_a_build_in_a_language_stops_at_the_first_text_it_lacks(tmp_path, caplog):
+    from mkdocs.exceptions import MkDocsException
+
+    project = _project(tmp_path)
+    source = (project / "stages.yaml").read_text(encoding="utf-8")
+    line, old = next((i, text) for i, text in enumerate(source.splitlines(), 1)
+                     if re.match(r"\s+ja: .*\S", text) and not re.match(r"\s+ja: \[", text))
+    (project / "stages.yaml").write_text(source.replace(old + "\n", "", 1), encoding="utf-8")
+    with pytest.raises(MkDocsException) as info:
+        build_site(tmp_path / "site", config_file=project / "mkdocs.yml", languages=["ja"])
+    message = "\n".join([str(info.value)] + [r.getMessage() for r in caplog.records])
+    assert "no ja text" in message and re.search(r"stages\.yaml:\d+", message), message
+
+
+def test_a_build_in_a_language_stops_at_a_page_it_lacks(tmp_path, caplog):
+    from mkdocs.exceptions import MkDocsException
+
+    project = _project(tmp_path)
+    (project / "docs" / "check.ja.md").unlink()
+    with pytest.raises(MkDocsException) as info:
+        build_site(tmp_path / "site", config_file=project / "mkdocs.yml", languages=["ja"])
+    message = "\n".join([str(info.value)] + [r.getMessage() for r in caplog.records])
+    assert "docs/check.md: no ja version; write docs/check.ja.md" in message, message
+
+
+# ---------------------------------------------------------------------------
+# The classifier's result in a language (the checker and `jptrack classify --lang`)
+# ---------------------------------------------------------------------------
+
+PASTE = "2026/09/20 20:14 引受 新宿郵便局 163-8799 東京都\n2026/09/24 06:12 国際交換局に到着 ISC CHICAGO IL 60688 アメリカ合衆国\n"
+
+
+@pytest.mark.parametrize("lang", [x for x in BUILT if x != "en"] or ["ja"])
+def test_the_result_is_in_the_language_asked_for_whatever_the_paste(catalog, lang):
+    from datetime import date
+
+    from jptrack.classify import check
+
+    result = check(PASTE, catalog, today=date(2026, 10, 20), lang=lang)
+    stage = catalog.stage(result["current_stage"])
+    assert result["language"] == lang
+    assert result["current"]["title"] == stage.title.get(lang) != stage.title.en
+    assert result["current"]["what_to_do"] == stage.what_to_do.get(lang)
+    assert {e["stage_title"] for e in result["events"]} <= {s.title.get(lang) for s in catalog}
+    verdict = result["verdict"]
+    assert verdict["label"] == catalog.verdict_label(verdict["state"]).get(lang)
+    days = catalog.ui_text("days").get(lang).format(n=verdict["days_since"])
+    assert days in verdict["message"] and catalog.ui_text("days").en.format(n=verdict["days_since"]) not in \
+        verdict["message"]
+
+
+def test_a_language_the_catalog_lacks_is_refused(catalog):
+    from jptrack.classify import InvalidInput, check
+
+    with pytest.raises(InvalidInput, match="no language 'xx'"):
+        check(PASTE, catalog, lang="xx")
+
+
+def test_jptrack_classify_lang_prints_the_result_in_that_language(catalog, capsys):
+    from jptrack import cli
+
+    assert cli.main(["classify", "--lang", "ko", "--today", "2026-10-20", "--json",
+                     str(ROOT / "tests/histories/dev/otya-jp-us-ems-chicago.txt")]) == 0
+    import json
+
+    result = json.loads(capsys.readouterr().out)
+    assert result["current"]["title"] == catalog.stage(result["current_stage"]).title.get("ko")
+    assert cli.main(["classify", "--lang", "xx", "-"]) == cli.EXIT["usage"]
+    assert "--lang xx: not a language of the catalog" in capsys.readouterr().err
