@@ -57,9 +57,10 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
 
     catalog = _catalog.load(config)
     lang = config.extra.get("language", "en")
+    built = tuple(config.extra.get("languages") or ())
     generated: list[File] = []
     for stage in catalog:
-        page = File.generated(config, f"stages/{stage.id}.md", content=render_stage(stage, catalog, lang),
+        page = File.generated(config, f"stages/{stage.id}.md", content=render_stage(stage, catalog, lang, built),
                               inclusion=InclusionLevel.NOT_IN_NAV)
         generated.append(page)
     generated.append(File.generated(config, STATUSES_PAGE, content=render_statuses(catalog, lang=lang)))
@@ -100,12 +101,15 @@ def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, file
 
 
 # Markdown of one stage page.
-def render_stage(stage: Stage, catalog: Catalog, lang: str = "en") -> str:
+def render_stage(stage: Stage, catalog: Catalog, lang: str = "en", languages: tuple[str, ...] = ()) -> str:
+    """languages: the languages the site is built in; the support reply is shown in each."""
     order = {s.id: i for i, s in enumerate(catalog.sources)}
     shown, codes = _headings(stage, catalog)
     t = Words(catalog, lang)
     return _env().get_template("stage.md.j2").render(
         t=t,
+        other_languages=[x for x in languages if x != lang],
+        language_name=catalog.language_name,
         stage=stage,
         boost=STAGE_BOOST,
         japan_post=[w for w in shown if w.source == "japan-post"],

@@ -151,3 +151,18 @@ def test_jptrack_classify_lang_prints_the_result_in_that_language(catalog, capsy
     assert result["current"]["title"] == catalog.stage(result["current_stage"]).title.get("ko")
     assert cli.main(["classify", "--lang", "xx", "-"]) == cli.EXIT["usage"]
     assert "--lang xx: not a language of the catalog" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang", BUILT)
+def test_each_stage_page_has_the_support_reply_in_every_language(built_site, catalog, lang):
+    stage = catalog.stage("customs-held")
+    page = _page(built_site, lang, f"stages/{stage.id}/index.html")
+    blocks = re.findall(r'<div class="jp-reply-other[^"]*">.*?<code>(.*?)</code>', page, flags=re.S)
+    others = [x for x in BUILT if x != lang]
+    assert len(blocks) == len(others)
+    for other, block in zip(others, blocks):
+        assert " ".join(html.unescape(re.sub(r"<[^>]+>", "", block)).split()) == \
+            " ".join(stage.support_reply.get(other).split()), other
+    window = stage.window(stage.silence[0][0])
+    assert catalog.ui_text("weeks" if window.act_after_days % 7 == 0 else "days").get(lang).format(
+        n=window.act_after_days // 7 if window.act_after_days % 7 == 0 else window.act_after_days) in page
