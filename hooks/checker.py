@@ -48,7 +48,9 @@ def _built() -> _assets.Assets:
 def on_config(config):
     global _assets_built
     root = Path(config.config_file_path).resolve().parent
-    catalog = _catalog.load(config).to_json().encode("utf-8")
+    # The page's language and English only: the other languages' texts would only make the
+    # memory snapshot bigger and slower to restore.
+    catalog = _catalog.load(config).to_json((config.extra.get("language", "en"),)).encode("utf-8")
     runtime = _runtime.find_pyodide(root)
     archive = _assets.package_archive(root)
     fast = _runtime.fast_start(root, runtime, archive, catalog)

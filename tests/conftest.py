@@ -13,6 +13,7 @@ import json
 import http.server
 import os
 import socket
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -44,12 +45,9 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", language
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    checker_hook()   # hooks/ on sys.path
-    import languages as language_hook
-
     before = os.environ.get("SITE_LANG")
     try:
-        for lang in languages or language_hook.built_languages(str(config_file)):
+        for lang in languages or built_languages(config_file):
             os.environ["SITE_LANG"] = lang
             build(load_config(str(config_file), strict=True, site_dir=str(site_dir), **overrides))
     finally:
@@ -58,6 +56,17 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", language
         else:
             os.environ["SITE_LANG"] = before
     return site_dir
+
+
+def built_languages(config_file: Path = ROOT / "mkdocs.yml") -> list[str]:
+    """The languages that checkout builds, from its own hooks/languages.py (run apart, so an
+    older checkout's hooks never mix with these); English alone before there were others."""
+    script = Path(config_file).parent / "hooks" / "languages.py"
+    if not script.is_file():
+        return ["en"]
+    out = subprocess.run([sys.executable, str(script)], cwd=script.parent.parent, capture_output=True,
+                         text=True, check=True)
+    return out.stdout.split()
 
 
 def page_assets(page_html) -> dict:

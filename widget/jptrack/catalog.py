@@ -494,12 +494,15 @@ class Catalog:
     def exceptions(self) -> tuple[Stage, ...]:
         return tuple(s for s in self.stages if s.kind == "exception")
 
-    def to_dict(self) -> dict[str, Any]:
-        """The catalog as plain data in the YAML's own shape (what `load_json` reads back)."""
-        text = lambda t: dict(t.values)  # noqa: E731
+    def to_dict(self, languages: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """The catalog as plain data in the YAML's own shape (what `load_json` reads back);
+        with languages, only their texts (English is always kept: it is every text's fallback)."""
+        keep = None if languages is None else {"en", *languages}
+        text = (lambda t: dict(t.values)) if keep is None else \
+            (lambda t: {lang: value for lang, value in t.values if lang in keep})
         return {
             "version": 1,
-            "languages": list(self.languages),
+            "languages": [lang for lang in self.languages if keep is None or lang in keep],
             "services": {s.id: _service_to_dict(s, text) for s in self.services},
             "sources": {s.id: {"name": s.name, "scope": s.scope, "dates": s.dates,
                                **({"country": s.country} if s.country else {})} for s in self.sources},
@@ -519,13 +522,14 @@ class Catalog:
             **({"acceptance": {"date": self.acceptance.date, "source": self.acceptance.source,
                                "countries": {c: dict(row) for c, row in self.acceptance.countries}}}
                if self.acceptance else {}),
-            **({"language_names": dict(self.language_names)} if self.language_names else {}),
+            **({"language_names": {lang: name for lang, name in self.language_names if keep is None or lang in keep}}
+               if self.language_names else {}),
             **({"ui": {key: text(t) for key, t in self.ui}} if self.ui else {}),
         }
 
-    def to_json(self) -> str:
-        """Compact JSON for the browser."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    def to_json(self, languages: tuple[str, ...] | None = None) -> str:
+        """Compact JSON for the browser (a page's checker needs its own language and English)."""
+        return json.dumps(self.to_dict(languages), ensure_ascii=False, separators=(",", ":"))
 
 
 def _placeholders(template: str) -> set[str]:
