@@ -157,7 +157,7 @@ def test_jptrack_classify_lang_prints_the_result_in_that_language(catalog, capsy
 def test_each_stage_page_has_the_support_reply_in_every_language(built_site, catalog, lang):
     stage = catalog.stage("customs-held")
     page = _page(built_site, lang, f"stages/{stage.id}/index.html")
-    blocks = re.findall(r'<div class="jp-reply-other[^"]*">.*?<code>(.*?)</code>', page, flags=re.S)
+    blocks = re.findall(r'<span class="jp-reply-other" lang="[^"]+">(.*?)</span>', page, flags=re.S)
     others = [x for x in BUILT if x != lang]
     assert len(blocks) == len(others)
     for other, block in zip(others, blocks):
