@@ -50,12 +50,13 @@ def hold_search_index(output: str, wrapper: str, *, page: str, channel: str) -> 
 
 # The stages.yaml `ui:` texts the widget uses (by key prefix): its markup's, and the
 # script's, which reads them from the widget's data-jptrack-words JSON.
-WORDS = ("checker_", "summary_", "day", "days", "or", "sentence_end")
+WORDS = ("checker_", "summary_", "day", "days", "or", "sentence_end", "date_long", "month_names")
 
 
 # The widget's markup. Static text only: everything the user pastes is rendered by the JS
-# with text nodes. words: the `ui:` texts in the page's language (WORDS).
-def widget_html(*, script: str, assets: str, statuses: str, max_chars: int, level: int,
+# with text nodes. words: the `ui:` texts in the page's language (WORDS). site_root: this
+# language's root, relative to the page (the result's stage links start there).
+def widget_html(*, script: str, assets: str, statuses: str, max_chars: int, level: int, site_root: str = "..",
                 places: list[tuple[str, str]] = (), words: dict[str, str], lang: str = "en") -> str:
     e = lambda s: html.escape(s, quote=True)  # noqa: E731
     w = lambda key: e(words[key])  # noqa: E731
@@ -71,6 +72,7 @@ def widget_html(*, script: str, assets: str, statuses: str, max_chars: int, leve
     fallback = e(words["checker_fallback"]).replace("{link}", link)
     return (
         f'<div class="jptrack" data-jptrack-widget data-search-exclude data-lang="{e(lang)}" '
+        f'data-site-root="{e(site_root)}" '
         f'data-max-chars="{max_chars}" data-heading-level="{level}" data-statuses="{e(statuses)}">\n'
         f'<form class="jptrack__form" novalidate>\n'
         f'<label class="jptrack__label" for="jptrack-input">{w("checker_label")}</label>\n'

@@ -36,6 +36,16 @@ import _widget
 log = get_plugin_logger(__name__)
 
 _assets_built: _assets.Assets | None = None
+_command = "build"   # or "serve" (on_startup)
+# Files every language's checker shares; the language builds under English's folder publish
+# them once, at the site's root (_shared_root): Pyodide, the stdlib, the code, the worker.
+_shared_root: Path | None = None
+_SHARED = (f"{_assets.ASSETS}/", "assets/pyodide/")
+
+
+def on_startup(*, command, dirty) -> None:
+    global _command
+    _command = command
 
 
 def _built() -> _assets.Assets:
@@ -55,18 +65,35 @@ def on_config(config):
     archive = _assets.package_archive(root)
     fast = _runtime.fast_start(root, runtime, archive, catalog)
     _assets_built = _assets.collect(root, runtime, archive, catalog, fast)
+    _set_shared_root(config)
     stylesheet = f"{_assets.ASSETS}/{_assets_built.stylesheet}"
     if stylesheet not in config.extra_css:
         config.extra_css.append(stylesheet)
     return config
 
 
-# Add the runtime and the checker's files to the site.
+# A language's build under the English site's folder (/ja/) takes the checker's files from
+# the root, where it writes them after the build: a reader who changes language downloads
+# nothing again, and the site holds one copy. `mkdocs serve` of one language keeps its own.
+def _set_shared_root(config) -> None:
+    global _shared_root
+    sub = config.extra.get("language_folder") or ""
+    site_dir = Path(config.site_dir)
+    _shared_root = site_dir.parent if sub and _command != "serve" and site_dir.name == sub else None
+
+
+def _is_shared(uri: str) -> bool:
+    return _shared_root is not None and uri.startswith(_SHARED) and not uri.endswith(".css")
+
+
+# Add the runtime and the checker's files to the site (the shared ones: on_post_build).
 def on_files(files: Files, /, *, config) -> Files:
     for uri, content in _built().files.items():
         existing = files.get_file_from_path(uri)
         if existing:
             files.remove(existing)
+        if _is_shared(uri):
+            continue
         if isinstance(content, Path):
             files.append(File.generated(config, uri, abs_src_path=str(content)))
         else:
@@ -86,6 +113,8 @@ def on_page_markdown(markdown: str, /, *, page, config, files) -> str | None:
     else:
         statuses_url = statuses.url
     script = get_relative_url(f"{_assets.ASSETS}/{built.script}", page.url)
+    if _shared_root is not None:
+        script = "../" + script   # the root's copy (the language's folder is one level down)
     # overrides/main.html: the module and the asset list in <head>, so Python starts at once
     page.meta["jptrack_script"] = script
     page.meta["jptrack_assets"] = built.page_json()
@@ -94,7 +123,8 @@ def on_page_markdown(markdown: str, /, *, page, config, files) -> str | None:
     words = {key: text.get(lang) for key, text in catalog.ui if key.startswith(_widget.WORDS)}
     return _widget.MARKER.sub(lambda match: _widget.widget_html(
         script=script, assets=built.page_json(), statuses=get_relative_url(statuses_url, page.url),
-        max_chars=_max_chars(), level=_widget.heading_level(markdown[:match.start()]), places=places,
+        site_root=get_relative_url(".", page.url), max_chars=_max_chars(),
+        level=_widget.heading_level(markdown[:match.start()]), places=places,
         words=words, lang=lang), markdown)
 
 
@@ -105,6 +135,21 @@ def on_post_page(output: str, /, *, page, config) -> str | None:
         return None
     return _widget.hold_search_index(output, _built().search_worker, page=page.file.src_uri,
                                      channel=_assets.SEARCH_CHANNEL)
+
+
+# Write the shared files into the root's folder once (their names change with their bytes).
+def on_post_build(*, config) -> None:
+    if _shared_root is None:
+        return
+    for uri, content in _built().files.items():
+        if not _is_shared(uri):
+            continue
+        target = _shared_root / uri
+        data = content.read_bytes() if isinstance(content, Path) else content
+        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 # The input limit the classifier enforces, so the page can refuse a huge paste up front.

@@ -58,6 +58,7 @@ def on_config(config: MkDocsConfig) -> None:
     for name in ("site_name", "site_description", "copyright"):
         config[name] = catalog.ui_text(name).get(lang)
     sub = folder(lang)
+    config.extra["language_folder"] = sub   # hooks/checker.py: where the shared checker files are
     if sub:
         config.site_dir = os.path.join(config.site_dir, sub)
         if config.site_url:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import _catalog
 import jinja2
+from jptrack import words as jptrack_words
 
 try:
     from mkdocs.plugins import event_priority
@@ -324,41 +325,9 @@ def _wording(w) -> str:
     return text if w.lang == "en" else f'<span lang="{w.lang}">{text}</span>'
 
 
-class Words:
-    """The pages' words in one language: stages.yaml's `ui:` texts (filled in with str.format)
-    and the catalog's own texts, dates and durations as that language writes them."""
-
-    def __init__(self, catalog: Catalog, lang: str = "en"):
-        self.catalog, self.lang = catalog, lang
-
-    def __call__(self, key: str, **values) -> str:
-        return self.catalog.ui_text(key).get(self.lang).format(**values)
-
-    def text(self, value) -> str:
-        return value.get(self.lang) if _is_text(value) else str(value)
-
-    # 2025-08-27 → "27 August 2025"
-    def long_date(self, iso: str) -> str:
-        year, month, day = iso.split("-")
-        return self("date_long", day=int(day), month=self._month_name(month), year=year)
-
-    # 2026-12 → "December 2026": when a fact was last checked
-    def month(self, checked: str) -> str:
-        year, month = checked.split("-")[:2]
-        return self("date_month", month=self._month_name(month), year=year)
-
-    def _month_name(self, month: str) -> str:
-        return [m.strip() for m in self("month_names").split(",")][int(month) - 1]
-
-    # (2, 3) → "2–3 days"; (30, 60) → "1–2 months"
-    def span(self, days: tuple[int, int]) -> str:
-        low, high = days
-        unit, size = ("month", 30) if low % 30 == 0 and high % 30 == 0 and low else \
-            ("week", 7) if low % 7 == 0 and high % 7 == 0 and low else ("day", 1)
-        low, high = low // size, high // size
-        if low == high:
-            return self(unit if low == 1 else unit + "s", n=low)
-        return self(unit + "s", n=f"{low}–{high}")
+class Words(jptrack_words.Words):
+    """jptrack's words of one language (ui: texts, dates, durations), with what only the
+    pages need: service states, language names, the home page's "where"."""
 
     def state(self, state: str) -> str:
         return self(f"state_{state}")

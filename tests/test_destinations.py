@@ -15,6 +15,7 @@ from jptrack import catalog as cat
 from jptrack.classify import check
 from jptrack.cli import main
 from test_catalog import VALID, error_of, line_of
+from jptrack.words import Words
 
 CATALOG = cat.load(ROOT / "stages.yaml")
 
@@ -217,7 +218,8 @@ def test_an_item_waiting_at_the_post_office_has_a_collect_by_date(code):
     collect = result["destination_notes"]["collect_by"]
     if place.hold.value:
         assert collect["date"] == (date(2026, 11, 10) + timedelta(days=place.hold.value)).isoformat()
-        assert collect["date"] in collect["message"] and place.post.name in collect["message"]
+        written = Words(CATALOG, "en").long_date(collect["date"])   # "24 November 2026"
+        assert written in collect["message"] and place.post.name in collect["message"]
     else:   # not verified: the page says so instead of a date
         assert collect["date"] is None
         assert collect["message"] == CATALOG.destination_text("collect_unknown").en.format(post=place.post.name)

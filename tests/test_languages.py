@@ -55,6 +55,28 @@ def test_the_switcher_links_each_page_to_its_twin(built_site, catalog, lang):
 
 
 @pytest.mark.parametrize("lang", [x for x in BUILT if x != "en"])
+def test_each_language_checker_runs_from_the_one_copy_of_the_runtime_at_the_root(built_site, lang):
+    folder = built_site / languages.folder(lang)
+    page = folder / "check" / "index.html"
+    scripts = set(re.findall(r'<script type="module" async src="([^"]+)"', page.read_text(encoding="utf-8")))
+    assert len(scripts) == 1, scripts
+    script = (page.parent / scripts.pop()).resolve()
+    assert script.is_file() and script.parent == (built_site / "assets" / "checker").resolve(), script
+    assets = conftest.page_assets(page)
+    english = conftest.page_assets(built_site / "check" / "index.html")
+    for key in ("worker", "archive", "catalog", "snapshot", "stdlib"):
+        assert (script.parent / assets[key]).is_file(), (key, assets[key])
+    assert (script.parent / assets["pyodide"] / "pyodide.asm.wasm").is_file()
+    # its own catalog and snapshot (its language's texts), the rest shared with English
+    assert assets["catalog"] != english["catalog"] and assets["snapshot"] != english["snapshot"]
+    assert {k: assets[k] for k in ("worker", "archive", "stdlib", "pyodide")} == \
+        {k: english[k] for k in ("worker", "archive", "stdlib", "pyodide")}
+    assert not (folder / "assets" / "pyodide").exists()
+    assert [p.name for p in (folder / "assets" / "checker").iterdir()] == \
+        [p.name for p in (built_site / "assets" / "checker").glob("checker-*.css")]
+
+
+@pytest.mark.parametrize("lang", [x for x in BUILT if x != "en"])
 def test_hand_written_pages_come_from_their_translation(built_site, lang):
     for name in HAND_WRITTEN:
         translated = (ROOT / "docs" / name.replace(".md", f".{lang}.md")).read_text(encoding="utf-8")

@@ -25,11 +25,11 @@ from test_checker import (  # noqa: F401  (fixtures are used by name)
 TEXT = HISTORIES["japan-post-en"]["text"]
 
 
-def assets(site):
+# The English checker's files (every language's snapshot and catalog share the folder).
+def assets(site, *keys: str):
     folder = site / "assets" / "checker"
-    snapshot = next(folder.glob("snapshot-*.bin"))
-    stdlib = next(folder.glob("stdlib-*.zip"))
-    return snapshot, stdlib
+    listed = page_assets(site / "check" / "index.html")
+    return tuple(folder / listed[key] for key in (keys or ("snapshot", "stdlib")))
 
 
 def check_and_engine(page, url, **settings):
@@ -397,10 +397,8 @@ def test_build_makes_the_same_bytes_again(checker_site, tmp_path):
     node = shutil.which("node")
     if not node:
         pytest.skip("node is not installed")
-    folder = checker_site / "assets" / "checker"
     snapshot, stdlib = assets(checker_site)
-    archive = next(folder.glob("jptrack-*.zip"))
-    catalog = next(folder.glob("stages-*.json"))
+    archive, catalog = assets(checker_site, "archive", "catalog")
     scripts = ROOT / "widget" / "web" / "prebuild"
     pyodide = ROOT / "node_modules" / "pyodide"
     for script, extra in (("make_stdlib.mjs", ["stdlib.zip"]), ("make_snapshot.mjs", ["stdlib.zip", "snapshot.bin"])):

@@ -51,6 +51,28 @@ def test_the_checker_answers_in_the_page_language_whatever_the_paste(page, site_
         page.fill("#jptrack-input", "")
 
 
+@pytest.mark.parametrize("lang", OTHERS[:1])
+def test_a_reader_who_changes_language_reuses_the_runtime_and_gets_the_language_links(page, site_url, catalog,
+                                                                                      lang):
+    paste = (PASTES / CASES[0]).read_text(encoding="utf-8")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(urlsplit(request.url).path))
+    for root in (site_url, _root(site_url, lang)):
+        page.goto(root + "check/")
+        page.fill("#jptrack-input", paste)
+        page.click(".jptrack__submit")
+        page.wait_for_selector(".jptrack[data-state=result] .jptrack__card", timeout=60_000)
+    stage = catalog.stage(page.get_attribute(".jptrack__card", "data-current-stage"))
+    assert page.inner_text(".jptrack__stage").startswith(stage.title.get(lang))
+    link = page.eval_on_selector(".jptrack__stage a", "a => a.href")
+    assert urlsplit(link).path.startswith(urlsplit(_root(site_url, lang)).path + "stages/"), link
+    # one runtime for every language: nothing of Pyodide's or the checker's code under /<lang>/
+    own = urlsplit(_root(site_url, lang)).path
+    assert not [p for p in requests if p.startswith(own + "assets/pyodide/")
+                or p.startswith(own + "assets/checker/") and not p.endswith(".css")]
+    assert any(p.startswith("/assets/pyodide/") for p in requests)
+
+
 @pytest.mark.parametrize("lang", OTHERS)
 def test_the_switcher_keeps_the_reader_on_the_same_page(page, site_url, catalog, lang):
     stage = catalog.stages[2]

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from .normalize import fold
 from .phrases import PhraseIndex
+from .words import Words
 
 if TYPE_CHECKING:   # for annotations only: nothing more to import at run time
     from collections.abc import Iterable
@@ -126,8 +127,10 @@ def expected(catalog: Catalog, destination: Destination | None, service_id: str 
     most += service.buffer.value if service.buffer else 0
     first, last = (posted + timedelta(days=fewest)).isoformat(), (posted + timedelta(days=most)).isoformat()
     case = "expected" if basis == "destination" else "expected_anywhere"
+    words = Words(catalog, lang)
     message = catalog.destination_text(case).get(lang).format(
-        fewest=fewest, most=most, service=service.name.get(lang), **{"from": first, "to": last},
+        fewest=fewest, most=most, service=service.name.get(lang),
+        **{"from": words.long_date(first), "to": words.long_date(last)},
         **({"country": destination.called.get(lang)} if basis == "destination" else {}))
     return {"from": first, "to": last, "days": [fewest, most], "posted": posted.isoformat(), "basis": basis,
             "source": fact.source, "checked": fact.checked, "message": message}
@@ -146,7 +149,8 @@ def collect_by(catalog: Catalog, destination: Destination | None, last_event: da
                 "message": catalog.destination_text("collect_unknown").get(lang).format(post=post)}
     day = (last_event + timedelta(days=hold.value)).isoformat()
     return {"date": day, "days": hold.value, "note": note, "source": hold.source, "checked": hold.checked,
-            "message": catalog.destination_text("collect_by").get(lang).format(post=post, days=hold.value, date=day)}
+            "message": catalog.destination_text("collect_by").get(lang).format(
+                post=post, days=hold.value, date=Words(catalog, lang).long_date(day))}
 
 
 def _slowest(stage, services: list[str]) -> str | None:
@@ -169,7 +173,7 @@ def verdict(catalog: Catalog, stage: Stage, last_event: date | None, *, service:
     with its heading (`label`) and the service's name from the catalog, for display.
     post: the destination post's name, said instead of "your local post office"."""
     result = _verdict(catalog, stage, last_event, service=service, service_assumed=service_assumed,
-                      today=today or date.today(), post=post, number=number, words=_Words(catalog, lang))
+                      today=today or date.today(), post=post, number=number, words=Words(catalog, lang))
     result["label"] = catalog.verdict_label(result["state"]).get(lang)
     result["service_name"] = catalog.service(service).name.get(lang) if service else None
     return result
@@ -177,7 +181,7 @@ def verdict(catalog: Catalog, stage: Stage, last_event: date | None, *, service:
 
 def _verdict(catalog, stage, last_event, *, service, service_assumed, today, post=None, number=None,
              words=None) -> dict:
-    words = words or _Words(catalog, "en")
+    words = words or Words(catalog, "en")
     lang = words.lang
     result = {"state": "unknown", "service": service, "service_assumed": bool(service_assumed),
               "last_event": last_event.isoformat() if last_event else None, "days_since": None,
@@ -215,26 +219,13 @@ def _verdict(catalog, stage, last_event, *, service, service_assumed, today, pos
     result["act_from"] = act_from.isoformat()
     days = result["days_since"]
     facts.update(days=words.days(days), act_after=words.days(window.act_after_days),
-                 act_from=act_from.isoformat(), who=_contacts(catalog, stage.contacts, post, words))
+                 act_from=words.long_date(act_from.isoformat()), who=_contacts(catalog, stage.contacts, post, words))
     if today >= act_from:
         return say("act", "overdue", **facts)
     return say("normal", "usual" if days <= window.normal_days else "longer", **facts)
 
 
-class _Words:
-    """The verdict's small words in one language (stages.yaml `ui:`): durations, "or"."""
-
-    def __init__(self, catalog: Catalog, lang: str):
-        self.catalog, self.lang = catalog, lang
-
-    def __call__(self, key: str, **values) -> str:
-        return self.catalog.ui_text(key).get(self.lang).format(**values)
-
-    def days(self, n: int) -> str:
-        return self("day" if n == 1 else "days", n=n)
-
-
-def _contacts(catalog, ids, post: str | None, words: _Words) -> str:
+def _contacts(catalog, ids, post: str | None, words: Words) -> str:
     contacts = [catalog.contact(c) for c in ids]
     names = [post if post and c.destination_post else c.name.get(words.lang) for c in contacts]
     if words.lang == "en":   # inside an English sentence: "contact the shop you bought from"

@@ -13,14 +13,17 @@
 "use strict";
 
 const HERE = import.meta.url;
-const SITE_ROOT = new URL("../../", HERE);
+// The result's stage links start at the language's root (the widget's data-site-root): the
+// script itself is the root's copy for every language (hooks/checker.py).
+let siteRoot = new URL("../../", HERE).href;
 const DEFAULT_LOAD_TIMEOUT = 60000;
 
 // The asset list the build put in the page (hooks/_assets.py): names relative to this file,
-// sizes, SHA-256s and file formats. In <head> on a page loaded in full, in the widget on a
-// page reached by instant navigation.
-function assetList() {
-  const data = document.querySelector("script[data-jptrack-assets]");
+// sizes, SHA-256s and file formats. In the widget, and in <head> on a page loaded in full
+// (which instant navigation keeps, so the widget's own copy comes first).
+function assetList(root) {
+  const data = (root && root.querySelector("script[data-jptrack-assets]"))
+    || document.querySelector("script[data-jptrack-assets]");
   try {
     return JSON.parse(data.textContent);
   } catch {
@@ -54,14 +57,17 @@ const engine = {
   views: new Set(),       // widget roots to tell about state changes
   searchTold: false,      // Material's search worker told it may start (below)
 
-  start(timeout) {
+  start(timeout, root = null) {
+    const assets = assetList(root);
+    // Another language's page (instant navigation) needs its own catalog and snapshot.
+    if (this.ready && assets && this.catalog && assets.catalog !== this.catalog) this.reset();
     if (this.ready) return this.ready;
     performance.mark("jptrack:start");
     this.state = "loading";
     this.error = "";
     this.progress = { step: 0, of: 3, label: "start" };
+    this.catalog = assets ? assets.catalog : null;
     let worker;
-    const assets = assetList();
     this.ready = new Promise((resolve, reject) => {
       const fail = (message) => {
         if (this.worker !== worker) return;
@@ -147,9 +153,11 @@ const engine = {
     this.notify();
   },
 
-  // Drop a failed worker; the next start() makes a fresh one.
+  // Drop the worker (failed, or another language's); the next start() makes a fresh one.
   reset() {
     if (this.worker) this.worker.terminate();
+    for (const request of this.pending.values()) request.reject(new LoadError("the checker restarted"));
+    this.pending.clear();
     this.worker = null;
     this.ready = null;
     this.state = "idle";
@@ -158,8 +166,8 @@ const engine = {
 
   // Posted at once, even while Python loads, so the worker answers it before its background
   // warm-up starts. A load that fails rejects it through fail().
-  async check(text, today, timeout, to, lang) {
-    const ready = this.start(timeout);
+  async check(root, text, today, timeout, to, lang) {
+    const ready = this.start(timeout, root);
     const worker = this.worker;
     if (!worker) await ready;   // rejects: the worker could not even be created
     const id = this.nextId++;
@@ -230,7 +238,7 @@ function bind(root) {
   root.dataset.state = engine.state === "ready" ? "ready" : "idle";
 
   const warm = () => {
-    engine.start(loadTimeout(root));
+    engine.start(loadTimeout(root), root);
     warmFonts(root);
   };
   form.addEventListener("submit", (event) => {
@@ -301,7 +309,7 @@ async function run(root, { onPaste = false } = {}) {
   // Post first: the worker starts on the text while the page updates its status.
   const started = performance.now();
   const where = root.querySelector(".jptrack__to");
-  const replied = engine.check(text, today(root), loadTimeout(root), where ? where.value : "", LANG);
+  const replied = engine.check(root, text, today(root), loadTimeout(root), where ? where.value : "", LANG);
   root.dataset.state = "checking";
   if (engine.state === "ready") setStatus(root, t("checker_checking"));
   else showEngineState(root);
@@ -384,7 +392,7 @@ function showError(root, message, retry) {
         root.jptrackLastText = undefined;
         run(root);
       } else {
-        engine.start(loadTimeout(root));
+        engine.start(loadTimeout(root), root);
       }
     });
     children.push(el("p", {}, button));
@@ -406,11 +414,19 @@ const absoluteUrls = new Map();
 
 function stageLink(url, text) {
   let href = absoluteUrls.get(url);
-  if (href === undefined) absoluteUrls.set(url, href = new URL(url, SITE_ROOT).href);
+  if (href === undefined) absoluteUrls.set(url, href = new URL(url, siteRoot).href);
   return el("a", { href }, text);
 }
 
+function useSiteRoot(root) {
+  const given = root.dataset.siteRoot;
+  const here = given ? new URL(given.endsWith("/") ? given : `${given}/`, location.href).href : siteRoot;
+  if (here !== siteRoot) absoluteUrls.clear();
+  siteRoot = here;
+}
+
 function renderResult(root, result, text, view) {
+  useSiteRoot(root);
   root.querySelector("[data-jptrack-result]").replaceChildren(resultCard(root, result, text, view));
 }
 
@@ -526,7 +542,7 @@ function renderVerdict(verdict, current) {
   if (verdict.last_event) facts.push(t("checker_last_update", { time: formatTime(verdict.last_event) }) +
     (verdict.days_since != null ? ` ${t("checker_ago", { days: days(verdict.days_since) })}` : ""));
   if (verdict.normal_days != null) facts.push(t("checker_normal_here", { days: days(verdict.normal_days) }));
-  if (verdict.act_from) facts.push(t("checker_act_from", { date: verdict.act_from }));
+  if (verdict.act_from) facts.push(t("checker_act_from", { date: longDate(verdict.act_from) }));
   if (verdict.service) {
     const name = verdict.service_name || verdict.service;
     facts.push(t("checker_service", { service: verdict.service_assumed ? t("checker_assumed", { service: name }) : name }));
@@ -653,12 +669,13 @@ function linesOf(text, numbers) {
 }
 
 async function copySummary(root, result, view = {}) {
+  useSiteRoot(root);
   const lines = [];
   const current = result.current;
   if (current) {
     const mark = result.current_basis === "inferred" && result.inferred ? ` (${result.inferred.label})` : "";
     lines.push(t("summary_status", { title: current.title + mark }), current.summary,
-      t("summary_details", { url: new URL(current.url, SITE_ROOT).href }));
+      t("summary_details", { url: new URL(current.url, siteRoot).href }));
   } else {
     lines.push(t("summary_status_unknown"));
   }
@@ -670,7 +687,7 @@ async function copySummary(root, result, view = {}) {
   const notes = result.destination_notes || {};
   if (notes.collect_by) lines.push(t("summary_collect", { text: notes.collect_by.message }));
   for (const guide of (current && current.guides) || []) {
-    lines.push(t("summary_guide", { text: guide.text, url: new URL(guide.url, SITE_ROOT).href }));
+    lines.push(t("summary_guide", { text: guide.text, url: new URL(guide.url, siteRoot).href }));
   }
   for (const n of result.tracking_numbers || []) {
     lines.push(t("summary_number", { number: n.number, state: t(n.valid ? "checker_valid" : "checker_mistyped") }));
@@ -707,8 +724,18 @@ function probably(inferred) {
   return el("span", { class: "jptrack__probably", title: inferred.note }, inferred.label);
 }
 
+// "2026-09-27T14:03" → "27 September 2026 14:03" as the page's language writes dates
+// (stages.yaml ui: date_long, month_names; jptrack/words.py does the same in Python).
 function formatTime(iso) {
-  return String(iso).replace("T", " ");
+  const [day, time] = String(iso).split("T");
+  return time ? `${longDate(day)} ${time}` : longDate(day);
+}
+
+function longDate(iso) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  const months = (WORDS.month_names || "").split(",").map((m) => m.trim());
+  if (!match || months.length !== 12) return iso;
+  return t("date_long", { year: match[1], month: months[Number(match[2]) - 1], day: Number(match[3]) });
 }
 
 // ---------------------------------------------------------------------------
