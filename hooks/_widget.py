@@ -50,7 +50,8 @@ def hold_search_index(output: str, wrapper: str, *, page: str, channel: str) -> 
 
 # The stages.yaml `ui:` texts the widget uses (by key prefix): its markup's, and the
 # script's, which reads them from the widget's data-jptrack-words JSON.
-WORDS = ("checker_", "summary_", "day", "days", "or", "sentence_end", "date_long", "month_names")
+WORDS = ("checker_", "summary_", "day", "days", "or", "sentence_end", "date_long", "date_month",
+         "month_names")
 
 
 # The widget's markup. Static text only: everything the user pastes is rendered by the JS

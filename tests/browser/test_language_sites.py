@@ -8,6 +8,7 @@ Expected texts come from the catalog (stages.yaml), never from literals here.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,6 +20,8 @@ from conftest import ROOT
 conftest.checker_hook()   # hooks/ on sys.path
 import languages  # noqa: E402  (hooks/languages.py)
 
+from jptrack.classify import check  # noqa: E402
+from jptrack.words import Words  # noqa: E402
 from test_search import open_search, top_results  # noqa: E402
 
 BUILT = languages.built_languages(str(ROOT / "mkdocs.yml"))
@@ -48,6 +51,13 @@ def test_the_checker_answers_in_the_page_language_whatever_the_paste(page, site_
         card = page.inner_text(".jptrack__card")
         assert catalog.ui_text("checker_meaning").get(lang) in card
         assert catalog.ui_text("checker_meaning").en not in card and "Tracking number" not in card, name
+        # dates as the language writes them (27 September 2026, 2026年9月27日), not ISO
+        expected = check(page.input_value("#jptrack-input"), catalog, lang=lang)
+        words = Words(catalog, lang)
+        assert words.long_date(expected["verdict"]["last_event"]) in card, name
+        if expected["expected"]:
+            assert words.month(expected["expected"]["checked"]) in card, name
+        assert not re.search(r"\b20\d\d-\d\d\b", card), name
         page.fill("#jptrack-input", "")
 
 

@@ -576,7 +576,7 @@ function renderDestination(result, sub) {
   const box = el("div", { class: "jptrack__destination" });
   box.append(el(sub, {}, place ? t("checker_going_to", { country: place.called || place.name }) : t("checker_where_going")));
   const items = el("ul", { class: "jptrack__facts" });
-  const checked = (fact) => fact && fact.checked ? el("span", { class: "jptrack__checked" }, ` ${t("checker_checked", { month: fact.checked })}`) : "";
+  const checked = (fact) => fact && fact.checked ? el("span", { class: "jptrack__checked" }, ` ${t("checker_checked", { month: longMonth(fact.checked) })}`) : "";
   if (expected) items.append(el("li", { class: "jptrack__expected" }, expected.message, checked(expected)));
   else if (notes.expected_unknown) items.append(el("li", { class: "jptrack__expected" }, notes.expected_unknown.text));
   if (notes.collect_by) items.append(el("li", { class: "jptrack__collect" }, notes.collect_by.message, checked(notes.collect_by)));
@@ -733,9 +733,20 @@ function formatTime(iso) {
 
 function longDate(iso) {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  const month = match && monthName(match[2]);
+  return month ? t("date_long", { year: match[1], month, day: Number(match[3]) }) : iso;
+}
+
+// "2026-12" → "December 2026": when a fact was checked
+function longMonth(iso) {
+  const match = /^(\d{4})-(\d{2})$/.exec(iso);
+  const month = match && monthName(match[2]);
+  return month ? t("date_month", { year: match[1], month }) : iso;
+}
+
+function monthName(mm) {
   const months = (WORDS.month_names || "").split(",").map((m) => m.trim());
-  if (!match || months.length !== 12) return iso;
-  return t("date_long", { year: match[1], month: months[Number(match[2]) - 1], day: Number(match[3]) });
+  return months.length === 12 ? months[Number(mm) - 1] : null;
 }
 
 // ---------------------------------------------------------------------------
