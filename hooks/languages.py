@@ -18,6 +18,7 @@ import posixpath
 from typing import TYPE_CHECKING
 
 import _catalog
+from jptrack import export
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -37,7 +38,7 @@ def build_language() -> str:
 
 def folder(lang: str) -> str:
     """The language's folder under the site's root ('' for English): zh-Hans → zh-hans."""
-    return "" if lang == "en" else lang.lower()
+    return export.language_folder(lang)
 
 
 # Set the language, output folder, address and switcher before any other hook reads them.

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import _catalog
 import jinja2
+from jptrack import export
 from jptrack import words as jptrack_words
 
 try:
@@ -72,6 +73,14 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
             generated.append(File.generated(config, f"destinations/{place.code.lower()}.md",
                                             content=render_destination(place, catalog, lang),
                                             inclusion=InclusionLevel.NOT_IN_NAV))
+    folder = config.extra.get("language_folder") or ""
+    site = _root_site_url(config.site_url or "", folder)
+    generated.append(File.generated(config, SUPPORT_PAGE, content=render_support(
+        catalog, lang, site_url=site, downloads_prefix="../../" if folder else "../")))
+    if not folder:   # every language's replies, once, at the site's root
+        for fmt in export.FORMATS:
+            generated.append(File.generated(config, f"{DOWNLOADS}/{export.FILE_NAMES[fmt]}", content=export.render(
+                catalog, fmt, languages=built or None, site_url=site)))
     for code, stage in upu_codes(catalog):
         generated.append(File.generated(
             config, f"status/{code}/index.html",
@@ -83,6 +92,12 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
             files.remove(old)
         files.append(file)
     return files
+
+
+# The English site's address (a language's build has its folder's: https://…/ja/).
+def _root_site_url(site_url: str, folder: str) -> str:
+    suffix = f"/{folder}/"
+    return site_url[:-len(suffix) + 1] if folder and site_url.endswith(suffix) else site_url
 
 
 # Expand the journey marker on the page that carries it (the home page).
@@ -180,6 +195,18 @@ def render_services(catalog: Catalog, lang: str = "en") -> str:
                          "days_text": t.span(s.days.value) if s.days else t("services_days_by_country"),
                          "buffer_text": t.span((s.buffer.value,) * 2) if s.buffer else ""})
     return _env().get_template("services.md.j2").render(t=t, services=services)
+
+
+# Markdown of the page for support staff: the helpdesk exports (published once, at the site's
+# root, by the English build: downloads_prefix leads there from this page).
+def render_support(catalog: Catalog, lang: str = "en", *, site_url: str = "", downloads_prefix: str = "../") -> str:
+    t = Words(catalog, lang)
+    tools = {"zendesk": "Zendesk", "gorgias": "Gorgias", "freshdesk": "Freshdesk", "csv": t("support_spreadsheet")}
+    rows = [{"tool": tools[fmt], "file": export.FILE_NAMES[fmt],
+             "href": f"{downloads_prefix}{DOWNLOADS}/{export.FILE_NAMES[fmt]}",
+             "what": t(f"support_{fmt}", placeholder=export.FIRST_NAME["csv"])} for fmt in export.FORMATS]
+    return _env().get_template("support.md.j2").render(t=t, rows=rows, lang=lang,
+                                                       site=site_url or "http://127.0.0.1:8000/")
 
 
 # Markdown of the destinations index: one row per country.
@@ -406,6 +433,8 @@ JOURNEY_MARKER = "<!-- jptrack:journey -->"
 STATUSES_PAGE = "statuses.md"
 SERVICES_PAGE = "services.md"
 DESTINATIONS_PAGE = "destinations.md"
+SUPPORT_PAGE = "support.md"
+DOWNLOADS = "downloads"
 
 # Search boost for stage pages, so they rank above pages that only mention a status.
 STAGE_BOOST = 2

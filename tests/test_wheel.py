@@ -59,3 +59,13 @@ def test_the_installed_library_api(installed):
             "c = jptrack.default_catalog(); print(len(list(c)) > 10)")
     out = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp, check=True).stdout
     assert out.splitlines() == ['["posting-collection", "normal"]', "True"]
+
+
+def test_the_installed_command_exports_helpdesk_replies(installed, catalog):
+    _, command, tmp = installed
+    run = subprocess.run([str(command), "export", "--format", "csv", "--lang", "ko", "-"],
+                         capture_output=True, text=True, cwd=tmp, timeout=120)
+    assert run.returncode == 0, run.stderr
+    rows = run.stdout.splitlines()
+    assert rows[0] == "stage_id,language,title,url,reply"
+    assert catalog.stages[0].title.get("ko") in run.stdout

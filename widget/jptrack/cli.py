@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __file__ as _package_file
+from . import export
 from .catalog import CatalogError
 from .classify import MAX_INPUT_CHARS, InputTooLong, check, cyclic_gc_paused
 
@@ -37,6 +38,7 @@ EXIT = {
     "catalog": 7,
     "batch-partial": 8,
     "acceptance": 9,
+    "output-unwritable": 10,
 }
 
 _EPILOG = f"""exit codes:
@@ -50,6 +52,7 @@ _EPILOG = f"""exit codes:
   7  stages.yaml missing or broken
   8  batch: some files could not be classified (their rows say why)
   9  refresh-acceptance: the file is not Japan Post's acceptance list
+ 10  export: the output file cannot be written
 """
 
 
@@ -108,6 +111,21 @@ def _parser() -> argparse.ArgumentParser:
     refresh.add_argument("--date", type=_iso_date, required=True, metavar="YYYY-MM-DD",
                          help="the day the file was downloaded")
     refresh.add_argument("--catalog", type=Path, metavar="PATH", help="stages.yaml to update (default: the repo's)")
+    out = sub.add_parser(
+        "export", epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="write every stage's support reply as a helpdesk import file (nothing is sent anywhere)",
+        description="Writes each stage's support reply, in each language, in the import format of a helpdesk: "
+                    "Zendesk macros, Gorgias macros, Freshdesk canned responses, or a CSV "
+                    "(stage_id, language, title, url, reply). Each reply greets the customer with the tool's own "
+                    "first-name placeholder and ends with the stage page's link.")
+    out.add_argument("out", help="the file to write, or - for standard output")
+    out.add_argument("--format", required=True, choices=export.FORMATS, help="the helpdesk's format")
+    out.add_argument("--lang", dest="langs", action="append", metavar="LANG",
+                     help="a language to include (repeat, or comma-separated; default: every language)")
+    out.add_argument("--site-url", default="", metavar="URL",
+                     help="the site's address, for the stage links (default: links from the site's root, /stages/…)")
+    out.add_argument("--folder-id", type=int, metavar="N", help="freshdesk: the canned-response folder's id")
+    out.add_argument("--catalog", type=Path, metavar="PATH", help="stages.yaml to use (default: the repo's)")
     return parser
 
 
@@ -142,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
             return _classify(args, catalog)
         if args.command == "refresh-acceptance":
             return _refresh_acceptance(args, catalog)
+        if args.command == "export":
+            return _export(args, catalog)
         return _batch(args, catalog)
     except _Fail as e:
         _error(str(e))
@@ -280,6 +300,30 @@ def _check_text(name: str, text: str, catalog, today, to, *, explain: bool = Fal
             return check(text, catalog, today=today, explain=explain, destination=to, lang=lang)
     except InputTooLong as e:
         raise _Fail("input-too-long", f"{name}: {e}") from None
+
+
+def _export(args, catalog) -> int:
+    langs = [x.strip() for given in (args.langs or []) for x in given.split(",") if x.strip()] or None
+    if args.site_url and not args.site_url.startswith(("https://", "http://")):
+        raise _Fail("usage", f"--site-url {args.site_url}: expected an address like https://help.example.com/")
+    if args.folder_id is not None and args.format != "freshdesk":
+        raise _Fail("usage", "--folder-id is for --format freshdesk only")
+    try:
+        text = export.render(catalog, args.format, languages=langs, site_url=args.site_url, folder_id=args.folder_id)
+    except ValueError as e:
+        raise _Fail("usage", f"--lang: {e}") from None
+    if args.out == "-":
+        sys.stdout.write(text)
+        return EXIT["ok"]
+    try:
+        # newline="": the CSV's own CRLF row ends, as RFC 4180 has them
+        with open(args.out, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    except OSError as e:
+        raise _Fail("output-unwritable", f"{args.out}: cannot write: {e.strerror or e}") from None
+    count = len(export.replies(catalog, args.format, languages=langs))
+    print(f"{args.out}: {count} replies for {args.format}", file=sys.stderr)
+    return EXIT["ok"]
 
 
 def _refresh_acceptance(args, catalog) -> int:
