@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import _catalog
 import jinja2
-from jptrack import export
+from jptrack import export, opendata
 from jptrack import words as jptrack_words
 
 try:
@@ -77,10 +77,14 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     site = _root_site_url(config.site_url or "", folder)
     generated.append(File.generated(config, SUPPORT_PAGE, content=render_support(
         catalog, lang, site_url=site, downloads_prefix="../../" if folder else "../")))
-    if not folder:   # every language's replies, once, at the site's root
+    if not folder:   # every language's replies and the open data, once, at the site's root
         for fmt in export.FORMATS:
             generated.append(File.generated(config, f"{DOWNLOADS}/{export.FILE_NAMES[fmt]}", content=export.render(
                 catalog, fmt, languages=built or None, site_url=site)))
+        generated.append(File.generated(config, opendata.PUBLISHED, content=opendata.to_json(
+            catalog, site_url=site, built=built or None)))
+        generated.append(File.generated(config, opendata.PUBLISHED_SCHEMA,
+                                        content=json.dumps(opendata.schema(), ensure_ascii=False, indent=1) + "\n"))
     for code, stage in upu_codes(catalog):
         generated.append(File.generated(
             config, f"status/{code}/index.html",
@@ -205,7 +209,9 @@ def render_support(catalog: Catalog, lang: str = "en", *, site_url: str = "", do
     rows = [{"tool": tools[fmt], "file": export.FILE_NAMES[fmt],
              "href": f"{downloads_prefix}{DOWNLOADS}/{export.FILE_NAMES[fmt]}",
              "what": t(f"support_{fmt}", placeholder=export.FIRST_NAME["csv"])} for fmt in export.FORMATS]
-    return _env().get_template("support.md.j2").render(t=t, rows=rows, lang=lang,
+    link = lambda uri: f'<a href="{downloads_prefix}{uri}">{uri}</a>'  # noqa: E731
+    open_data = {"catalog": link(opendata.PUBLISHED), "schema": link(opendata.PUBLISHED_SCHEMA)}
+    return _env().get_template("support.md.j2").render(t=t, rows=rows, lang=lang, open_data=open_data,
                                                        site=site_url or "http://127.0.0.1:8000/")
 
 

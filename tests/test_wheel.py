@@ -69,3 +69,12 @@ def test_the_installed_command_exports_helpdesk_replies(installed, catalog):
     rows = run.stdout.splitlines()
     assert rows[0] == "stage_id,language,title,url,reply"
     assert catalog.stages[0].title.get("ko") in run.stdout
+
+
+def test_the_installed_library_ships_the_open_catalog_schema(installed):
+    python, _, tmp = installed
+    code = ("import jptrack.opendata as o, jptrack;"
+            "print(o.schema()['properties']['api_version']['const'], "
+            "o.open_catalog(jptrack.default_catalog())['api_version'])")
+    out = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp, check=True).stdout
+    assert out.split() == ["1", "1"]

@@ -3,11 +3,12 @@
     jptrack classify [FILE|-] [--json] [--explain] [--today YYYY-MM-DD] [--catalog PATH]
     jptrack batch FILE... [--csv] [--today YYYY-MM-DD] [--catalog PATH]
     jptrack batch --tickets tickets.csv [--text-column text] [--id-column id] --csv
+    jptrack export --format zendesk|gorgias|freshdesk|csv [--lang LANG]... [--site-url URL] OUT
     jptrack refresh-acceptance FILE --date YYYY-MM-DD [--catalog PATH]   (maintainers)
 
 Bad input never prints a traceback: one line on stderr and an exit code from `EXIT`.
 
->>> sorted(EXIT.values()) == list(range(10))
+>>> sorted(EXIT.values()) == list(range(11))
 True
 """
 
@@ -52,7 +53,7 @@ _EPILOG = f"""exit codes:
   7  stages.yaml missing or broken
   8  batch: some files could not be classified (their rows say why)
   9  refresh-acceptance: the file is not Japan Post's acceptance list
- 10  export: the output file cannot be written
+  10  export: the output file cannot be written
 """
 
 
