@@ -118,7 +118,8 @@ MILESTONES = """() => Object.fromEntries(performance.getEntriesByType('mark')
 THROTTLE = dict(offline=False, latency=170, downloadThroughput=9e6 / 8, uploadThroughput=1.5e6 / 8)
 COMPRESSIBLE = (".js", ".mjs", ".wasm", ".zip", ".bin", ".json", ".html", ".css", ".svg", ".xml", ".txt")
 # README: Deploying
-IMMUTABLE = ("/assets/pyodide/", "/assets/checker/", "/assets/javascripts/workers/search-after-checker-")
+IMMUTABLE = ("/assets/pyodide/", "/assets/checker/", "/assets/javascripts/workers/search-after-checker-",
+             "/assets/javascripts/case-")
 
 
 class StaticHost(SiteHandler):

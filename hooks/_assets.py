@@ -7,6 +7,8 @@ Every name is versioned or content-hashed, so a host may cache them for a year:
     assets/checker/stages-<hash>.json    the catalog (Catalog.to_json)
     assets/checker/checker-<hash>.js     the page module (widget/web/checker.js)
     assets/checker/checker-<hash>.css    its styles (on every page; small)
+    assets/javascripts/case-<hash>.js    a shared link's case on a stage page (on every page; small,
+                                         and apart from the checker's files, which other pages never load)
     assets/checker/worker-<hash>.js      the module worker (widget/web/worker/*.js, joined)
     assets/checker/stdlib-<hash>.zip     the trimmed stdlib (hooks/_runtime.py)
     assets/checker/snapshot-<hash>.bin   the memory snapshot, packed (pack_snapshot below)
@@ -35,6 +37,7 @@ ASSETS = "assets/checker"
 # Material's search worker finds its language files relative to its own address, so the
 # wrapper that delays it (widget/web/search-after-checker.js) lives beside it.
 SEARCH_WORKERS = "assets/javascripts/workers"
+CASE_SCRIPTS = "assets/javascripts"
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)   # every zip entry's timestamp: the hash changes only with the code
 WORKER_ENTRY = "main.js"
 # The BroadcastChannel on which checker.js tells search-after-checker.js that Python has settled.
@@ -49,6 +52,7 @@ class Assets:
     page: dict = field(default_factory=dict)   # what the page is told (page_json)
     script: str = ""          # uri of the page module
     stylesheet: str = ""      # uri of the CSS
+    case_script: str = ""     # site uri of widget/web/case.js
     search_worker: str = ""   # file name of the wrapper that holds Material's search index
 
     def page_json(self) -> str:
@@ -85,6 +89,9 @@ def collect(root: Path, runtime: Runtime, archive: bytes, catalog: bytes, fast: 
     search = hashed("search-after-checker", "js", read(web / "search-after-checker.js").encode("utf-8"))
     assets.files[f"{ASSETS}/{script[0]}"] = script[1]
     assets.files[f"{ASSETS}/{style[0]}"] = style[1]
+    case = hashed("case", "js", read(web / "case.js").encode("utf-8"))
+    assets.files[f"{CASE_SCRIPTS}/{case[0]}"] = case[1]
+    assets.case_script = f"{CASE_SCRIPTS}/{case[0]}"
     assets.files[f"{SEARCH_WORKERS}/{search[0]}"] = search[1]
     assets.script, assets.stylesheet, assets.search_worker = script[0], style[0], search[0]
     # Names relative to checker.js's folder. The worker checks a kept copy (Cache Storage)

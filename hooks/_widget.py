@@ -49,8 +49,8 @@ def hold_search_index(output: str, wrapper: str, *, page: str, channel: str) -> 
 
 
 # The stages.yaml `ui:` texts the widget uses (by key prefix): its markup's, and the
-# script's, which reads them from the widget's data-jptrack-words JSON.
-WORDS = ("checker_", "summary_", "day", "days", "or", "sentence_end", "date_long", "date_month",
+# script's, which reads them from the widget's data-jptrack-words attribute.
+WORDS = ("checker_", "summary_", "reminder_", "day", "days", "or", "sentence_end", "date_long", "date_month",
          "month_names")
 
 
@@ -74,6 +74,10 @@ def widget_html(*, script: str, assets: str, statuses: str, max_chars: int, leve
     return (
         f'<div class="jptrack" data-jptrack-widget data-search-exclude data-lang="{e(lang)}" '
         f'data-site-root="{e(site_root)}" '
+        # The script's words and the asset list (hooks/_assets.py page_json) as attributes:
+        # Material's instant navigation re-creates the content's <script> elements without
+        # their attributes, so a JSON <script> would lose its type and its name.
+        f'data-jptrack-words="{e(json.dumps(words, ensure_ascii=False))}" data-jptrack-assets="{e(assets)}" '
         f'data-max-chars="{max_chars}" data-heading-level="{level}" data-statuses="{e(statuses)}">\n'
         f'<form class="jptrack__form" novalidate>\n'
         f'<label class="jptrack__label" for="jptrack-input">{w("checker_label")}</label>\n'
@@ -91,12 +95,6 @@ def widget_html(*, script: str, assets: str, statuses: str, max_chars: int, leve
         f'<div class="jptrack__status" role="status" aria-live="polite"></div>\n'
         f'<div class="jptrack__result" data-jptrack-result></div>\n'
         f'<p class="jptrack__fallback" data-jptrack-fallback>{fallback}</p>\n'
-        # The script's words; "<" escaped so no text can close the script element.
-        f'<script type="application/json" data-jptrack-words>'
-        f'{json.dumps(words, ensure_ascii=False).replace("<", chr(92) + "u003c")}</script>\n'
-        # The asset list (hooks/_assets.py page_json), for a page reached by instant navigation:
-        # its <head> copy (overrides/main.html) is only on pages loaded in full.
-        f'<script type="application/json" data-jptrack-assets>{assets}</script>\n'
         f'<script type="module" async src="{e(script)}"></script>\n'
         f'</div>'
     )

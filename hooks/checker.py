@@ -69,6 +69,8 @@ def on_config(config):
     stylesheet = f"{_assets.ASSETS}/{_assets_built.stylesheet}"
     if stylesheet not in config.extra_css:
         config.extra_css.append(stylesheet)
+    if _assets_built.case_script not in config.extra_javascript:
+        config.extra_javascript.append(_assets_built.case_script)
     return config
 
 
@@ -83,7 +85,8 @@ def _set_shared_root(config) -> None:
 
 
 def _is_shared(uri: str) -> bool:
-    return _shared_root is not None and uri.startswith(_SHARED) and not uri.endswith(".css")
+    # every page's stylesheet (extra_css) stays in the language's folder
+    return _shared_root is not None and uri.startswith(_SHARED) and uri != f"{_assets.ASSETS}/{_built().stylesheet}"
 
 
 # Add the runtime and the checker's files to the site (the shared ones: on_post_build).

@@ -17,8 +17,9 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'se
        "form-action 'self'; frame-ancestors 'self'")
 
 # Files that never change under their names: Pyodide's versioned folder, and the
-# content-hashed checker assets and search-worker wrapper.
-IMMUTABLE = ("/assets/pyodide/*", "/assets/checker/*", "/assets/javascripts/workers/search-after-checker-*")
+# content-hashed checker assets, search-worker wrapper and shared-link script.
+IMMUTABLE = ("/assets/pyodide/*", "/assets/checker/*", "/assets/javascripts/workers/search-after-checker-*",
+             "/assets/javascripts/case-*")
 
 
 def render_headers() -> str:

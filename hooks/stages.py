@@ -143,7 +143,25 @@ def render_stage(stage: Stage, catalog: Catalog, lang: str = "en", languages: tu
         places=sorted(catalog.destinations, key=lambda d: d.name.get(lang)) if stage.destination_notes or any(
             catalog.contact(c).destination_post for c in stage.contacts) else [],
         next=[catalog.stage(s) for s in stage.next],
+        case_data=_case_data(stage, catalog, t),
     )
+
+
+# What widget/web/case.js needs to say a shared link's case at the top of a stage page: the
+# stage's windows by service ([normal, act after] days), the names, and the words.
+CASE_WORDS = ("case_", "checker_service", "checker_going_to", "date_long", "month_names", "stage_what_to_do")
+
+
+def _case_data(stage: Stage, catalog: Catalog, t: Words) -> str:
+    data = {
+        "terminal": stage.terminal,
+        "windows": {service: [w.normal_days, w.act_after_days] for service, w in stage.silence},
+        "services": {service: catalog.service(service).name.get(t.lang) for service, _ in stage.silence},
+        "places": {d.code: d.name.get(t.lang) for d in catalog.destinations},
+        "words": {key: text.get(t.lang) for key, text in catalog.ui if key.startswith(CASE_WORDS)},
+    }
+    # an attribute, escaped (Material's instant navigation drops a <script>'s attributes)
+    return html.escape(json.dumps(data, ensure_ascii=False, sort_keys=True), quote=True)
 
 
 # Search boost of each status heading's section, by its location in the search index

@@ -71,13 +71,18 @@ def built_languages(config_file: Path = ROOT / "mkdocs.yml") -> list[str]:
 
 def page_assets(page_html) -> dict:
     """The checker's asset list in a built page (hooks/_assets.py page_json): in <head> and
-    in the widget, the same both times."""
+    in the widget's data-jptrack-assets, the same both times."""
     import re
 
+    import html
+
     text = Path(page_html).read_text(encoding="utf-8")
-    found = re.findall(r'<script type="application/json" data-jptrack-assets>(.*?)</script>', text, re.DOTALL)
-    assert len(found) == 2 and found[0] == found[1], f"{page_html}: {len(found)} asset lists, expected the same two"
-    return json.loads(found[0])
+    head = re.findall(r'<script type="application/json" data-jptrack-assets>(.*?)</script>', text, re.DOTALL)
+    widget = [html.unescape(a) for a in re.findall(r'<div [^>]*data-jptrack-widget[^>]*data-jptrack-assets="([^"]*)"',
+                                                    text)]
+    assert len(head) == len(widget) == 1 and json.loads(head[0]) == json.loads(widget[0]), \
+        f"{page_html}: {len(head)} asset lists in <head>, {len(widget)} in the widget, expected the same one each"
+    return json.loads(head[0])
 
 
 def hook_module(name: str):

@@ -93,7 +93,7 @@ def test_contract_shape():
     result = run("japanpost-en-us.txt", date(2026, 10, 1))
     assert set(result) == {"current_stage", "current_basis", "current_event", "current", "origin", "destination",
                            "inferred", "events", "unrecognised", "tracking_numbers", "verdict", "input",
-                           "service", "expected", "destination_notes", "tracking_links", "language"}
+                           "service", "expected", "destination_notes", "tracking_links", "case_link", "language"}
     usps = CATALOG.destination("US").post
     assert result["origin"] == "JP"
     assert result["destination"] == {"country": "US", "name": "United States", "post": usps.name,
@@ -103,6 +103,7 @@ def test_contract_shape():
     assert result["service"] == {"id": "ems", "name": "EMS", "assumed": False, "note": None}
     assert set(result["expected"]) >= {"from", "to"}
     assert (result["current_basis"], result["current_event"]) == ("wording", 26)
+    assert result["case_link"] == "stages/final-delivery/#since=2026-09-27&service=ems&to=us"
     stage = CATALOG.stage("final-delivery")
     assert result["current"] == {
         "id": stage.id, "title": stage.title.en, "summary": stage.summary.en, "meaning": stage.meaning.en,

@@ -142,3 +142,19 @@ def test_explain_json_has_a_why_per_event(capsys):
     result = json.loads(capsys.readouterr().out)
     assert all(e["why"] for e in result["events"])
     assert (result["origin"], result["destination"]["country"], result["current_basis"]) == ("IN", "JP", "inferred")
+
+
+def test_classify_prints_the_stage_link_that_carries_the_case(capsys, catalog):
+    from datetime import date
+
+    from jptrack.classify import check
+
+    path = PASTES / "japanpost-en-parcel-stalled.txt"
+    expected = check(path.read_text(encoding="utf-8"), catalog, today=date(2026, 10, 1), lang="ja")
+    assert main(["classify", str(path), "--today", "2026-10-01", "--lang", "ja",
+                 "--site-url", "https://help.example.com"]) == EXIT["ok"]
+    out = capsys.readouterr().out
+    assert f"Link: https://help.example.com/ja/{expected['case_link']}\n" in out
+    assert expected["case_link"].startswith(f"stages/{expected['current_stage']}/#since=")
+    assert main(["classify", str(path), "--today", "2026-10-01"]) == EXIT["ok"]
+    assert f"Link: /{expected['case_link']}\n" in capsys.readouterr().out

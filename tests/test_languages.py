@@ -72,6 +72,7 @@ def test_each_language_checker_runs_from_the_one_copy_of_the_runtime_at_the_root
     assert {k: assets[k] for k in ("worker", "archive", "stdlib", "pyodide")} == \
         {k: english[k] for k in ("worker", "archive", "stdlib", "pyodide")}
     assert not (folder / "assets" / "pyodide").exists()
+    # only every page's stylesheet is the language's own
     assert [p.name for p in (folder / "assets" / "checker").iterdir()] == \
         [p.name for p in (built_site / "assets" / "checker").glob("checker-*.css")]
 

@@ -13,6 +13,7 @@ so a site built for :8000 and served on a random port would never navigate insta
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -457,6 +458,27 @@ def test_instant_navigation_keeps_one_worker(page, checker_url):
         && !document.querySelector('[data-current-stage]')""")   # the home page's fresh widget
     assert page.evaluate("window.__sameDocument") is True
     assert submit(page, HISTORIES["delivered-ja"]["text"], timeout=5000) == "result"
+
+
+def test_the_checker_reached_first_by_instant_navigation_has_its_words_and_assets(page, checker_url, catalog):
+    """Material's instant navigation re-creates the content's <script> elements without their
+    attributes, so the widget carries its words and asset list as attributes."""
+    configure(page)
+    page.goto(checker_url + f"stages/{catalog.stages[2].id}/")   # no checker on this page
+    page.evaluate("window.__sameDocument = true")
+    page.evaluate("""() => {
+        const a = document.createElement('a');
+        a.href = new URL('../../check/', location.href).href;
+        a.id = 'go-check'; a.textContent = 'check';
+        document.querySelector('.md-content article').append(a);
+    }""")
+    page.click("#go-check")
+    page.wait_for_function("document.querySelector('[data-jptrack-widget]')?.dataset.bound === 'true'")
+    assert page.evaluate("window.__sameDocument") is True, "instant navigation reloaded the page"
+    assert submit(page, HISTORIES["japan-post-en"]["text"]) == "result"
+    shown = page.inner_text(WIDGET)
+    assert not re.search(r"\b(checker|summary)_[a-z_]+\b|\bsentence_end\b", shown), shown[:300]
+    assert catalog.ui_text("checker_meaning").en in shown
 
 
 # ---------------------------------------------------------------------------

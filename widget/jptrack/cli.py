@@ -90,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     one.add_argument("--json", action="store_true", help="print the result as one JSON object")
     one.add_argument("--explain", action="store_true",
                      help="say why each line got its stage (with --json: a `why` per event)")
+    one.add_argument("--site-url", default="", metavar="URL",
+                     help="the site's address, for the link to the stage page with the case (default: /stages/…)")
     many = sub.add_parser("batch", parents=[common], epilog=_EPILOG,
                           formatter_class=argparse.RawDescriptionHelpFormatter,
                           help="one row per paste, to triage a support inbox")
@@ -238,7 +240,7 @@ def _classify(args, catalog) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        print(report(result, explain=args.explain))
+        print(report(result, explain=args.explain, site_url=args.site_url))
     return EXIT["ok"]
 
 
@@ -362,6 +364,15 @@ def _refresh_acceptance(args, catalog) -> int:
     return EXIT["ok"]
 
 
+def share_url(result: dict, site_url: str = "") -> str:
+    """The result's case link (stages/<id>/#since=…) on the site, in the result's language."""
+    from .export import language_folder
+
+    folder = language_folder(result.get("language") or "en")
+    base = (site_url.rstrip("/") + "/") if site_url else "/"
+    return base + (f"{folder}/" if folder else "") + result["case_link"]
+
+
 def _destination_lines(notes: dict, destination) -> list[str]:
     out = []
     if notes.get("expected_unknown"):
@@ -376,7 +387,7 @@ def _destination_lines(notes: dict, destination) -> list[str]:
     return out
 
 
-def report(result: dict, *, explain: bool = False) -> str:
+def report(result: dict, *, explain: bool = False, site_url: str = "") -> str:
     """The readable report: current stage, verdict, route, tracking numbers, then every event
     line. A stage read from the line's action and place rather than an exact wording is
     marked with stages.yaml's `inferred.label`; with explain, each line says why."""
@@ -388,6 +399,8 @@ def report(result: dict, *, explain: bool = False) -> str:
                "Current stage: not recognised")
     v = result["verdict"]
     out.append(f"Verdict: {v['label']} ({v['state']})" + (f", act from {v['act_from']}" if v["act_from"] else ""))
+    if result.get("case_link"):   # the stage page with the case in its fragment, for a reply
+        out.append(f"Link: {share_url(result, site_url)}")
     service = result.get("service")
     if service:
         out.append(f"Service: {service['name']}" + (" (assumed)" if service["assumed"] else ""))

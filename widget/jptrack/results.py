@@ -134,5 +134,6 @@ class Result(TypedDict):
     expected: dict | None       # Expected, with "from" for from_
     destination_notes: dict        # collect_by, duty, acceptance, expected_unknown: each optional
     tracking_links: list[TrackingLink]
+    case_link: str | None       # stages/<id>/#since=…&service=…&to=… (relative to the language's root)
     language: str               # the language of the texts (one of the catalog's languages)
     input: InputSize

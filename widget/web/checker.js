@@ -19,13 +19,13 @@ let siteRoot = new URL("../../", HERE).href;
 const DEFAULT_LOAD_TIMEOUT = 60000;
 
 // The asset list the build put in the page (hooks/_assets.py): names relative to this file,
-// sizes, SHA-256s and file formats. In the widget, and in <head> on a page loaded in full
-// (which instant navigation keeps, so the widget's own copy comes first).
-function assetList(root) {
-  const data = (root && root.querySelector("script[data-jptrack-assets]"))
-    || document.querySelector("script[data-jptrack-assets]");
+// sizes, SHA-256s and file formats. In the widget's data-jptrack-assets (an attribute: Material's
+// instant navigation re-creates the content's <script> elements without their attributes),
+// and in <head> on a page loaded in full, which instant navigation keeps.
+function assetList(root = document.querySelector("[data-jptrack-widget]")) {
   try {
-    return JSON.parse(data.textContent);
+    if (root && root.dataset.jptrackAssets) return JSON.parse(root.dataset.jptrackAssets);
+    return JSON.parse(document.querySelector("script[data-jptrack-assets]").textContent);
   } catch {
     return null;
   }
@@ -58,7 +58,7 @@ const engine = {
   searchTold: false,      // Material's search worker told it may start (below)
 
   start(timeout, root = null) {
-    const assets = assetList(root);
+    const assets = assetList(root || undefined);
     // Another language's page (instant navigation) needs its own catalog and snapshot.
     if (this.ready && assets && this.catalog && assets.catalog !== this.catalog) this.reset();
     if (this.ready) return this.ready;
@@ -455,6 +455,7 @@ function resultCard(root, result, text, view) {
   }
 
   card.append(renderVerdict(verdict, current));
+  if (result.case_link) card.append(renderShare(result));
   const whereTo = renderDestination(result, sub);
   if (whereTo) card.append(whereTo);
 
@@ -476,12 +477,73 @@ function resultCard(root, result, text, view) {
     card.append(el("ul", { class: "jptrack__numbers" }, ...numbers.map(renderNumber)));
   }
 
-  card.append(...renderTimeline(result, text, sub, view));
+  card.append(el("div", { class: "jptrack__history" }, ...renderTimeline(result, text, sub, view)));
 
   const copy = el("button", { type: "button", class: "md-button jptrack__copy" }, t("checker_copy"));
   copy.addEventListener("click", () => copySummary(root, result, view));
-  card.append(el("p", { class: "jptrack__tools" }, copy));
+  const print = el("button", { type: "button", class: "md-button jptrack__print" }, t("checker_print"));
+  print.addEventListener("click", () => window.print());
+  card.append(el("p", { class: "jptrack__tools" }, copy, " ", print));
   return card;
+}
+
+// The stage page's link with the case in its fragment (the classifier's case_link: the date,
+// the service and the country, never the paste), and a calendar reminder for the act-from day.
+let reminderUrl = null;
+
+function renderShare(result) {
+  const url = new URL(result.case_link, siteRoot).href;
+  const box = el("p", { class: "jptrack__share" },
+    el("a", { href: url, class: "jptrack__share-link" }, t("checker_share")), " ",
+    el("span", { class: "jptrack__hint" }, t("checker_share_hint")));
+  if (reminderUrl) URL.revokeObjectURL(reminderUrl);
+  reminderUrl = null;
+  const verdict = result.verdict || {};
+  if (verdict.act_from && verdict.state === "normal" && result.current) {
+    const ics = reminderFile(result.current_stage, verdict.act_from,
+      t("reminder_summary", { title: result.current.title }), `${verdict.message}\n${url}`, url);
+    reminderUrl = URL.createObjectURL(new Blob([ics], { type: "text/calendar" }));
+    box.append(el("br"), el("a", { href: reminderUrl, download: `reminder-${verdict.act_from}.ics`, class: "jptrack__remind" },
+      t("checker_remind", { date: longDate(verdict.act_from) })), " ",
+      el("span", { class: "jptrack__hint" }, t("checker_remind_hint")));
+  }
+  return box;
+}
+
+// An all-day iCalendar event (RFC 5545) on the act-from day; nothing of the paste is in it.
+function reminderFile(stage, day, summary, description, url) {
+  const compact = (iso) => iso.replaceAll("-", "");
+  const [y, m, d] = day.split("-").map(Number);
+  const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "");
+  const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//jptrack//tracking checker//EN", "CALSCALE:GREGORIAN",
+    "BEGIN:VEVENT", `UID:${stage}-${day}@jptrack`, `DTSTAMP:${stamp}`, `DTSTART;VALUE=DATE:${compact(day)}`,
+    `DTEND;VALUE=DATE:${compact(next)}`, `SUMMARY:${icsText(summary)}`, `DESCRIPTION:${icsText(description)}`,
+    `URL:${url}`, "END:VEVENT", "END:VCALENDAR"];
+  return lines.map(foldLine).join("\r\n") + "\r\n";
+}
+
+function icsText(text) {
+  return text.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
+}
+
+// Lines of at most 75 octets, never splitting a character; each continuation starts with a space.
+function foldLine(line) {
+  const encoder = new TextEncoder();
+  const parts = [];
+  let part = "", size = 0;
+  for (const char of line) {
+    const bytes = encoder.encode(char).length;
+    if (size + bytes > 75) {
+      parts.push(part);
+      part = " ";
+      size = 1;
+    }
+    part += char;
+    size += bytes;
+  }
+  parts.push(part);
+  return parts.join("\r\n");
 }
 
 // ---------------------------------------------------------------------------
@@ -757,8 +819,7 @@ let WORDS = {};
 let LANG = "en";
 
 function readWords(root) {
-  const script = root.querySelector("script[data-jptrack-words]");
-  if (script) WORDS = JSON.parse(script.textContent);
+  if (root.dataset.jptrackWords) WORDS = JSON.parse(root.dataset.jptrackWords);
   LANG = root.dataset.lang || "en";
 }
 
