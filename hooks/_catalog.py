@@ -17,8 +17,11 @@ if str(ROOT / "widget") not in sys.path:
     sys.path.insert(0, str(ROOT / "widget"))
 
 from jptrack import catalog as _model  # noqa: E402
+from jptrack import shop as _shop  # noqa: E402
 
 Text = _model.Text
+SHOP_POLICIES = _shop.POLICIES
+SHOP_FILE = "shop.yaml"
 
 _cache: dict[str, tuple[float, _model.Catalog]] = {}
 
@@ -27,7 +30,9 @@ _cache: dict[str, tuple[float, _model.Catalog]] = {}
 # build's language (hooks/languages.py), stops the build.
 def load(config) -> _model.Catalog:
     path = Path(config.config_file_path).resolve().parent / "stages.yaml"
-    mtime = path.stat().st_mtime if path.exists() else 0.0
+    shop_file = path.parent / SHOP_FILE
+    # a change to either file (mkdocs serve) loads both again
+    mtime = (path.stat().st_mtime if path.exists() else 0.0, shop_file.stat().st_mtime if shop_file.exists() else 0.0)
     language = config.extra.get("language")
     key = f"{path}|{language}"
     cached = _cache.get(key)
@@ -37,5 +42,28 @@ def load(config) -> _model.Catalog:
         catalog = _model.load(path, docs_dir=config["docs_dir"], language=language)
     except _model.CatalogError as e:
         raise PluginError(f"Invalid stage catalog. {e}") from None
+    catalog = _shop.apply(catalog, load_shop(config, catalog))
     _cache[key] = (mtime, catalog)
     return catalog
+
+
+_shops: dict[str, tuple[float, _shop.Shop | None]] = {}
+
+
+# shop.yaml next to mkdocs.yml (None without one): the shop whose site this is.
+def load_shop(config, catalog: _model.Catalog | None = None) -> _shop.Shop | None:
+    path = Path(config.config_file_path).resolve().parent / SHOP_FILE
+    if not path.exists():
+        return None
+    language = config.extra.get("language")
+    key = f"{path}|{language}"
+    mtime = path.stat().st_mtime
+    cached = _shops.get(key)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    try:
+        shop = _shop.load_shop(path, catalog or load(config), docs_dir=config["docs_dir"], language=language)
+    except _model.CatalogError as e:
+        raise PluginError(f"Invalid shop file. {e}") from None
+    _shops[key] = (mtime, shop)
+    return shop

@@ -50,7 +50,9 @@ def on_config(config: MkDocsConfig) -> None:
     if lang not in catalog.languages:
         raise PluginError(f"SITE_LANG={lang!r} is not one of the languages of stages.yaml: "
                           f"{', '.join(catalog.languages)}")
-    built = list(config.extra.get("languages") or ["en"])
+    shop = _catalog.load_shop(config, catalog)
+    built = list(shop.languages if shop and shop.languages else config.extra.get("languages") or ["en"])
+    config.extra["languages"] = built
     unknown = [x for x in built if x not in catalog.languages]
     if unknown or lang not in built:
         raise PluginError(f"mkdocs.yml extra.languages: {unknown or [lang]} not among the languages built "
@@ -102,7 +104,8 @@ def _suffix(src_uri: str, langs: list[str]) -> str | None:
 
 
 def built_languages(mkdocs_yml: str = "mkdocs.yml") -> list[str]:
-    """extra.languages of mkdocs.yml: the languages `make build` builds."""
+    """The languages `make build` builds: shop.yaml's `languages` if it has them, else
+    extra.languages of mkdocs.yml."""
     import yaml
 
     class Loader(yaml.SafeLoader):
@@ -111,6 +114,12 @@ def built_languages(mkdocs_yml: str = "mkdocs.yml") -> list[str]:
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)   # !ENV and other tags
     with open(mkdocs_yml, encoding="utf-8") as f:
         config = yaml.load(f, Loader=Loader)
+    shop = os.path.join(os.path.dirname(os.path.abspath(mkdocs_yml)), _catalog.SHOP_FILE)
+    if os.path.exists(shop):
+        with open(shop, encoding="utf-8") as f:
+            own = yaml.safe_load(f)
+        if isinstance(own, dict) and isinstance(own.get("languages"), list):
+            return [str(lang) for lang in own["languages"]]   # the build checks them
     return list((config.get("extra") or {}).get("languages") or ["en"])
 
 

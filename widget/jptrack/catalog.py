@@ -434,6 +434,9 @@ class Catalog:
     language_names: tuple[tuple[str, str], ...] = ()
     # The pages' own words around the catalog's texts (headings, labels), by key.
     ui: tuple[tuple[str, Text], ...] = ()
+    # The services the site's shop ships with (shop.yaml, jptrack.shop): the checker assumes
+    # among these when the paste does not say. Empty: any service.
+    ships_with: tuple[str, ...] = ()
     _by_id: Mapping[str, Stage] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -525,6 +528,7 @@ class Catalog:
             **({"language_names": {lang: name for lang, name in self.language_names if keep is None or lang in keep}}
                if self.language_names else {}),
             **({"ui": {key: text(t) for key, t in self.ui}} if self.ui else {}),
+            **({"ships_with": list(self.ships_with)} if self.ships_with else {}),
         }
 
     def to_json(self, languages: tuple[str, ...] | None = None) -> str:
@@ -803,7 +807,7 @@ def _line_of(container: Any, key: Any = None) -> int | None:
 _TOP_FIELDS = {"version": True, "languages": True, "services": True, "sources": True,
                "contacts": True, "verdicts": True, "assumed_service": True, "stages": True,
                "reading": False, "inferred": True, "destinations": False, "destination_texts": False,
-               "acceptance": False, "language_names": False, "ui": False}
+               "acceptance": False, "language_names": False, "ui": False, "ships_with": False}
 # Where a reading action happens (`reading.actions[].stages`), from the item's posting to its
 # delivery: the origin country's post and sorting centres, its office of exchange and airport,
 # a third country, then the destination country's airport, office of exchange, sorting
@@ -973,7 +977,18 @@ class _Validator:
         return Catalog(languages, services, sources, contacts,
                        tuple(sorted(stages, key=lambda s: s.order)), verdicts, assumed_service, reading, inferred,
                        destinations, texts, acceptance, self.language_names(data, languages),
-                       tuple(self.ui(data, languages)))
+                       tuple(self.ui(data, languages)), self.ships_with(data, services))
+
+    # Written by the build from shop.yaml (jptrack.shop), not by hand in stages.yaml.
+    def ships_with(self, data, services) -> tuple[str, ...]:
+        if "ships_with" not in data:
+            return ()
+        ids = [s.id for s in services]
+        chosen = self.list_of(data["ships_with"], data, "ships_with", "ships_with")
+        for i, service in enumerate(chosen):
+            if service not in ids:
+                self.fail(f"expected a service id ({', '.join(ids)}), got {service!r}", chosen, i, "ships_with")
+        return tuple(chosen)
 
     def ui(self, data, languages):
         table = data.get("ui", {})

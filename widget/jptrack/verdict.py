@@ -69,11 +69,13 @@ def choose_service(catalog: Catalog, stage: Stage, *, numbers: Iterable[dict] = 
     after April 2020, no surface where ships do not go), and the slowest of them (the one
     with the longest act-after window at this stage) is assumed.
     """
-    plausible = [s.id for s in catalog.services]
+    # the shop's own services (shop.yaml) when it says which it ships with
+    plausible = [s.id for s in catalog.services if not catalog.ships_with or s.id in catalog.ships_with]
     for entry in numbers:
         if isinstance(entry, dict) and entry.get("valid") and entry.get("kind") == "s10":
             letter = str(entry.get("number", " "))[0]
-            plausible = [s.id for s in catalog.services if letter in s.numbers] or plausible
+            plausible = [s for s in plausible if letter in catalog.service(s).numbers] or \
+                [s.id for s in catalog.services if letter in s.numbers] or plausible
             break
     if len(plausible) == 1:
         return plausible[0], False
