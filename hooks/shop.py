@@ -42,7 +42,10 @@ def on_files(files: Files, /, *, config) -> Files:
     css = (":root {\n"
            f"  --md-primary-fg-color: {shop.primary};\n  --md-primary-fg-color--light: {shop.primary};\n"
            f"  --md-primary-fg-color--dark: {shop.primary};\n  --md-accent-fg-color: {accent};\n"
-           f"  --md-accent-fg-color--transparent: {accent}1a;\n}}\n")
+           f"  --md-accent-fg-color--transparent: {accent}1a;\n}}\n"
+           # the checker's own button and link colours (widget/web/checker.css), light scheme
+           f'[data-md-color-scheme="default"] .jptrack {{\n  --jptrack-button: {shop.primary};\n'
+           f"  --jptrack-button-hover: {shop.primary};\n  --jptrack-link: {shop.primary};\n}}\n")
     files.append(File.generated(config, SHOP_CSS, content=f"/* shop.yaml's colours (hooks/shop.py) */\n{css}"))
     return files
 

@@ -144,6 +144,7 @@ def test_a_second_shop_site_has_its_name_contact_policies_and_languages(second_s
                 assert catalog.ui_text(f"policy_{key}").get(lang) in text and policy[lang] in text
     css = (site / "assets" / "stylesheets" / "shop.css").read_text(encoding="utf-8")
     assert f"--md-primary-fg-color: {SECOND['colors']['primary']}" in css
+    assert f"--jptrack-button: {SECOND['colors']['primary']}" in css   # the checker's button too
     checker = json.loads(next((site / "assets" / "checker").glob("stages-*.json")).read_text(encoding="utf-8"))
     assert checker["contacts"]["shop"]["name"]["en"] == SECOND["name"] and checker["ships_with"] == ["ems"]
 
