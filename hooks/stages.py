@@ -75,6 +75,8 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
                                             inclusion=InclusionLevel.NOT_IN_NAV))
     folder = config.extra.get("language_folder") or ""
     site = _root_site_url(config.site_url or "", folder)
+    generated.append(File.generated(config, EMBED_PAGE, content=render_embed(catalog, lang),
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
     generated.append(File.generated(config, SUPPORT_PAGE, content=render_support(
         catalog, lang, site_url=site, downloads_prefix="../../" if folder else "../")))
     if not folder:   # every language's replies and the open data, once, at the site's root
@@ -217,6 +219,14 @@ def render_services(catalog: Catalog, lang: str = "en") -> str:
                          "days_text": t.span(s.days.value) if s.days else t("services_days_by_country"),
                          "buffer_text": t.span((s.buffer.value,) * 2) if s.buffer else ""})
     return _env().get_template("services.md.j2").render(t=t, services=services)
+
+
+# The checker alone, for a shop's <iframe> (overrides/embed.html has no header or footer).
+def render_embed(catalog: Catalog, lang: str = "en") -> str:
+    title = Words(catalog, lang)("embed_title")
+    return (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ntemplate: embed.html\n"
+            "search:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---\n\n"
+            f"# {_escape(title)} {{ .jp-embed-title }}\n\n<!-- jptrack:checker -->\n")
 
 
 # Markdown of the page for support staff: the helpdesk exports (published once, at the site's
@@ -458,6 +468,7 @@ STATUSES_PAGE = "statuses.md"
 SERVICES_PAGE = "services.md"
 DESTINATIONS_PAGE = "destinations.md"
 SUPPORT_PAGE = "support.md"
+EMBED_PAGE = "embed.md"
 DOWNLOADS = "downloads"
 
 # Search boost for stage pages, so they rank above pages that only mention a status.
