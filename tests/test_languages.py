@@ -15,6 +15,7 @@ import pytest
 
 import conftest
 from conftest import ROOT, build_site
+from test_site import _project_copy
 
 conftest.checker_hook()   # hooks/ on sys.path, as MkDocs puts it
 import languages  # noqa: E402  (hooks/languages.py)
@@ -91,17 +92,11 @@ def test_english_pages_do_not_publish_translations_as_pages_of_their_own(built_s
 
 
 def _project(tmp_path: Path) -> Path:
+    """A copy of the project (test_site's), with its stages.yaml."""
     import shutil
 
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("mkdocs.yml", "stages.yaml"):
-        shutil.copy(ROOT / name, project)
-    for name in ("hooks", "docs", "overrides", "widget"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("node_modules", "package.json", "package-lock.json"):
-        if (ROOT / name).exists():
-            (project / name).symlink_to(ROOT / name)
+    project = _project_copy(tmp_path)
+    shutil.copy(ROOT / "stages.yaml", project)
     return project
 
 
