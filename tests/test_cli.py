@@ -148,13 +148,38 @@ def test_classify_prints_the_stage_link_that_carries_the_case(capsys, catalog):
     from datetime import date
 
     from jptrack.classify import check
+    from jptrack.words import Words
 
     path = PASTES / "japanpost-en-parcel-stalled.txt"
     expected = check(path.read_text(encoding="utf-8"), catalog, today=date(2026, 10, 1), lang="ja")
     assert main(["classify", str(path), "--today", "2026-10-01", "--lang", "ja",
                  "--site-url", "https://help.example.com"]) == EXIT["ok"]
     out = capsys.readouterr().out
-    assert f"Link: https://help.example.com/ja/{expected['case_link']}\n" in out
+    link = Words(catalog, "ja")("report_link", url=f"https://help.example.com/ja/{expected['case_link']}")
+    assert f"{link}\n" in out
     assert expected["case_link"].startswith(f"stages/{expected['current_stage']}/#since=")
     assert main(["classify", str(path), "--today", "2026-10-01"]) == EXIT["ok"]
     assert f"Link: /{expected['case_link']}\n" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "ko"])
+def test_the_report_is_in_the_language_asked_for(capsys, catalog, lang):
+    from jptrack.words import Words
+
+    t = Words(catalog, lang)
+    assert main(["classify", str(PASTES / "japanpost-en-parcel-stalled.txt"), "--today", "2026-10-01",
+                 "--lang", lang]) == EXIT["ok"]
+    out = capsys.readouterr().out
+    stage = catalog.stage("dispatch-outward-office")
+    assert out.startswith(t("report_current", stage=f"{stage.title.get(lang)} ({stage.id})"))
+    for key in ("report_numbers", "report_lines"):
+        assert f"\n{t(key)}\n" in out
+    from datetime import date
+
+    from jptrack.classify import check
+
+    act_from = check((PASTES / "japanpost-en-parcel-stalled.txt").read_text(encoding="utf-8"), catalog,
+                     today=date(2026, 10, 1))["verdict"]["act_from"]
+    assert t("report_act_from", date=t.long_date(act_from)) in out
+    if lang != "en":
+        assert "Current stage" not in out and "Tracking numbers" not in out

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import __file__ as _package_file
 from . import export
+from .words import Words
 from .catalog import CatalogError
 from .classify import MAX_INPUT_CHARS, InputTooLong, check, cyclic_gc_paused
 
@@ -240,7 +241,7 @@ def _classify(args, catalog) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        print(report(result, explain=args.explain, site_url=args.site_url))
+        print(report(result, Words(catalog, args.lang), explain=args.explain, site_url=args.site_url))
     return EXIT["ok"]
 
 
@@ -373,67 +374,72 @@ def share_url(result: dict, site_url: str = "") -> str:
     return base + (f"{folder}/" if folder else "") + result["case_link"]
 
 
-def _destination_lines(notes: dict, destination) -> list[str]:
+def _destination_lines(notes: dict, t) -> list[str]:
+    checked = lambda fact: t("checker_checked", month=t.month(fact["checked"]))  # noqa: E731
     out = []
     if notes.get("expected_unknown"):
-        out.append(f"Expected: {notes['expected_unknown']['text']}")
+        out.append(t("summary_expected", text=notes["expected_unknown"]["text"]))
     hold = notes.get("collect_by")
     if hold:
-        out.append(f"Collect by: {hold['message']} (checked {hold['checked']})")
+        out.append(f"{t('summary_collect', text=hold['message'])} {checked(hold)}")
     if notes.get("duty"):
-        out.append(f"Customs: {notes['duty']['text']} (checked {notes['duty']['checked']})")
+        out.append(f"{t('report_customs', text=notes['duty']['text'])} {checked(notes['duty'])}")
     if notes.get("acceptance"):
-        out.append(f"Japan Post: {notes['acceptance']['text']} (checked {notes['acceptance']['checked']})")
+        out.append(f"{t('report_japan_post', text=notes['acceptance']['text'])} {checked(notes['acceptance'])}")
     return out
 
 
-def report(result: dict, *, explain: bool = False, site_url: str = "") -> str:
-    """The readable report: current stage, verdict, route, tracking numbers, then every event
-    line. A stage read from the line's action and place rather than an exact wording is
-    marked with stages.yaml's `inferred.label`; with explain, each line says why."""
+def report(result: dict, t, *, explain: bool = False, site_url: str = "") -> str:
+    """The readable report, in the language of `t` (jptrack.words.Words: stages.yaml's ui:
+    texts, shared with the checker): current stage, verdict, route, tracking numbers, then
+    every event line. A stage read from the line's action and place rather than an exact
+    wording is marked with stages.yaml's `inferred.label`; with explain, each line says why.
+    Stage ids, states and service ids stay as they are: staff search and filter by them."""
     out = []
     current = result["current"]
-    mark = f" ({result['inferred']['label']})" if result.get("inferred") else " (inferred)"
+    mark = f" ({result['inferred']['label']})" if result.get("inferred") else ""
     probably = mark if result.get("current_basis") == "inferred" else ""
-    out.append(f"Current stage: {current['title']} ({current['id']}){probably}" if current else
-               "Current stage: not recognised")
+    out.append(t("report_current", stage=f"{current['title']} ({current['id']}){probably}") if current else
+               t("report_not_recognised"))
     v = result["verdict"]
-    out.append(f"Verdict: {v['label']} ({v['state']})" + (f", act from {v['act_from']}" if v["act_from"] else ""))
+    verdict = t("report_verdict", label=v["label"], state=v["state"])
+    out.append(f"{verdict}, {t('report_act_from', date=t.long_date(v['act_from']))}" if v["act_from"] else verdict)
     if result.get("case_link"):   # the stage page with the case in its fragment, for a reply
-        out.append(f"Link: {share_url(result, site_url)}")
+        out.append(t("report_link", url=share_url(result, site_url)))
     service = result.get("service")
     if service:
-        out.append(f"Service: {service['name']}" + (" (assumed)" if service["assumed"] else ""))
+        name = t("checker_assumed", service=service["name"]) if service["assumed"] else service["name"]
+        out.append(t("checker_service", service=name))
         if service.get("note"):
             out.append(f"  {service['note']}")
     destination = result.get("destination")
     if result.get("origin") or destination:
         to = f"{destination['country']} ({destination['name']})" if destination else "?"
-        out.append(f"Route: {result.get('origin') or '?'} → {to}")
+        out.append(t("report_route", origin=result.get("origin") or "?", to=to))
     if destination and destination.get("post"):
-        out.append(f"Destination post: {destination['post']}  {destination['tracking_url']}")
+        out.append(t("report_post", post=destination["post"], url=destination["tracking_url"]))
     expected = result.get("expected")
     if expected:
-        out.append(f"Expected: {expected['message']} (checked {expected['checked']})")
+        out.append(f"{t('summary_expected', text=expected['message'])} "
+                   f"{t('checker_checked', month=t.month(expected['checked']))}")
     if v["contacts"]:
-        out.append(f"Contact: {', '.join(v['contacts'])}")
+        out.append(t("report_contact", ids=", ".join(v["contacts"])))
     out.append(f"  {v['message']}")
-    for line in _destination_lines(result.get("destination_notes") or {}, destination):
-        out.append(line)
+    out.extend(_destination_lines(result.get("destination_notes") or {}, t))
     for link in result.get("tracking_links") or []:
         language = f" ({link['language']})" if link.get("language") else ""
-        out.append(f"Track at {link['post']}{language}: {link['url']}")
-    out.append("Tracking numbers:" if result["tracking_numbers"] else "Tracking numbers: none found")
+        out.append(t("report_track_at", post=link["post"], language=language, url=link["url"]))
+    out.append(t("report_numbers") if result["tracking_numbers"] else t("report_no_numbers"))
     for n in result["tracking_numbers"]:
-        out.append(f"  {n['number']}  {'valid' if n['valid'] else 'INVALID'}  {n['message']}")
-    out.append("Lines:")
+        out.append(f"  {n['number']}  {t('checker_valid') if n['valid'] else t('checker_mistyped')}  {n['message']}")
+    out.append(t("report_lines"))
     for e in result["events"]:
-        stage = e["stage"] or "?? unrecognised"
+        stage = e["stage"] or f"?? {t('checker_not_recognised')}"
         if e.get("basis") == "inferred":
             stage += mark
         out.append(f"  {e['line']:>4}  {e['time'] or '-':16}  {stage:39}  {e['text'][:100]}")
         if explain and e.get("why"):
-            out.append(f"  {'':>4}  {'':16}  why: {e['why']}")
+            out.append(f"  {'':>4}  {'':16}  {t('report_why', text=e['why'])}")
     return "\n".join(out)
 
 
