@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import _catalog
 from mkdocs.structure.files import File, Files
@@ -31,6 +32,14 @@ def on_config(config):
     if shop.primary and SHOP_CSS not in config.extra_css:
         config.extra_css.append(SHOP_CSS)
     return config
+
+
+# `make serve LANG=…` rebuilds when shop.yaml changes (mkdocs.yml's watch: needs files that exist).
+def on_serve(server, /, *, config, builder):
+    path = Path(config.config_file_path).resolve().parent / _catalog.SHOP_FILE
+    if path.exists():
+        server.watch(str(path))
+    return server
 
 
 # The shop's colours over the site's (docs/assets/stylesheets/site.css), light scheme.

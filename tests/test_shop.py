@@ -24,6 +24,7 @@ from jptrack.classify import check
 from test_site import _project_copy
 
 EXAMPLE = ROOT / "shop.example.yaml"
+LOGO = "assets/images/sakura-ceramics.svg"
 # A second shop, unlike the example: two languages, one service, its own colour.
 SECOND = {
     "name": "Sakura Ceramics",
@@ -117,7 +118,11 @@ def second_shop_site(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("second-shop")
     project = _project_copy(tmp)
     shutil.copy(ROOT / "stages.yaml", project)
-    _write(project, SECOND)
+    logo = project / "docs" / LOGO
+    logo.parent.mkdir(parents=True, exist_ok=True)
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><circle cx="4" cy="4" r="4"/></svg>',
+                    encoding="utf-8")
+    _write(project, {**SECOND, "logo": LOGO})
     return build_site(tmp / "site", project / "mkdocs.yml")
 
 
@@ -142,6 +147,10 @@ def test_a_second_shop_site_has_its_name_contact_policies_and_languages(second_s
             assert catalog.ui_text("shop_policies").get(lang).format(shop=name) in text
             for key, policy in SECOND["policies"].items():
                 assert catalog.ui_text(f"policy_{key}").get(lang) in text and policy[lang] in text
+        logo = re.search(r'<a href="[^"]*" title="[^"]*" class="md-header__button md-logo"[^>]*>\s*<img src="([^"]+)"',
+                         home)
+        assert logo and (root / logo.group(1)).resolve() == (root / LOGO).resolve(), lang
+        assert (root / LOGO).is_file()
     css = (site / "assets" / "stylesheets" / "shop.css").read_text(encoding="utf-8")
     assert f"--md-primary-fg-color: {SECOND['colors']['primary']}" in css
     assert f"--jptrack-button: {SECOND['colors']['primary']}" in css   # the checker's button too
