@@ -96,7 +96,7 @@ def test_contract_shape():
                            "service", "expected", "destination_notes", "tracking_links", "case_link", "language"}
     usps = CATALOG.destination("US").post
     assert result["origin"] == "JP"
-    assert result["destination"] == {"country": "US", "name": "United States", "post": usps.name,
+    assert result["destination"] == {"country": "US", "name": "United States", "post": usps.name.en,
                                      "called": CATALOG.destination("US").called.en,
                                      "tracking_url": usps.tracking_url("EG725089303JP"),
                                      "page": "destinations/us/", "source": "paste"}
@@ -109,7 +109,7 @@ def test_contract_shape():
         "id": stage.id, "title": stage.title.en, "summary": stage.summary.en, "meaning": stage.meaning.en,
         "what_to_do": stage.what_to_do.en, "url": "stages/final-delivery/",
         "contacts": [{"id": c, "name": CATALOG.contact(c).name.en, "how": CATALOG.contact(c).how.en}
-                     | ({"name": usps.name, "url": usps.tracking_url("EG725089303JP")}
+                     | ({"name": usps.name.en, "url": usps.tracking_url("EG725089303JP")}
                         if CATALOG.contact(c).destination_post else {})
                      for c in stage.contacts],
         "kind": stage.kind, "terminal": True,

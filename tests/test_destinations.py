@@ -190,7 +190,7 @@ def test_a_customs_stop_names_the_post_the_duty_note_and_the_expected_dates(code
     result = check(history(EIGHT[code], "In Customs"), CATALOG, today=TODAY)
     assert result["destination"]["country"] == code
     assert (result["destination"]["post"], result["destination"]["tracking_url"]) == (
-        place.post.name, place.post.tracking_url("EG123456785JP"))
+        place.post.name.en, place.post.tracking_url("EG123456785JP"))
     assert result["service"]["id"] == "ems" and not result["service"]["assumed"]
     days = place.days_for("ems")
     if days is not None and days.value is not None:
@@ -207,7 +207,7 @@ def test_a_customs_stop_names_the_post_the_duty_note_and_the_expected_dates(code
     assert result["destination_notes"]["duty"]["text"] == place.duty.value.en
     names = [c["name"] for c in result["current"]["contacts"]]
     if any(CATALOG.contact(c).destination_post for c in stage.contacts):
-        assert place.post.name in names and "Your local post office" not in names
+        assert place.post.name.en in names and "Your local post office" not in names
 
 
 @pytest.mark.parametrize("code", sorted(EIGHT))
@@ -219,11 +219,11 @@ def test_an_item_waiting_at_the_post_office_has_a_collect_by_date(code):
     if place.hold.value:
         assert collect["date"] == (date(2026, 11, 10) + timedelta(days=place.hold.value)).isoformat()
         written = Words(CATALOG, "en").long_date(collect["date"])   # "24 November 2026"
-        assert written in collect["message"] and place.post.name in collect["message"]
+        assert written in collect["message"] and place.post.name.en in collect["message"]
     else:   # not verified: the page says so instead of a date
         assert collect["date"] is None
-        assert collect["message"] == CATALOG.destination_text("collect_unknown").en.format(post=place.post.name)
-    assert place.post.name in result["verdict"]["message"] or result["verdict"]["state"] != "act"
+        assert collect["message"] == CATALOG.destination_text("collect_unknown").en.format(post=place.post.name.en)
+    assert place.post.name.en in result["verdict"]["message"] or result["verdict"]["state"] != "act"
 
 
 def test_the_destination_chosen_on_the_page_is_used_only_when_the_paste_does_not_say():
@@ -282,12 +282,12 @@ def test_cli_prints_the_post_the_dates_and_the_duty(tmp_path, capsys):
     assert main(["classify", str(paste), "--today", TODAY.isoformat()]) == 0
     out = capsys.readouterr().out
     place = CATALOG.destination("CA")
-    assert f"Destination post: {place.post.name}  {place.post.tracking_url('EG123456785JP')}" in out
+    assert f"Destination post: {place.post.name.en}  {place.post.tracking_url('EG123456785JP')}" in out
     assert "Expected: EMS to Canada is usually delivered" in out
     assert f"Customs: {place.duty.value.en}" in out
     assert main(["classify", str(paste), "--json", "--today", TODAY.isoformat()]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["destination"]["post"] == place.post.name and result["expected"]["from"] == "2026-11-05"
+    assert result["destination"]["post"] == place.post.name.en and result["expected"]["from"] == "2026-11-05"
 
 
 def test_cli_to_sets_the_destination_and_rejects_a_non_country(tmp_path, capsys):

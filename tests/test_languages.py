@@ -184,3 +184,26 @@ def test_each_stage_page_has_the_support_reply_in_every_language(built_site, cat
     window = stage.window(stage.silence[0][0])
     assert catalog.ui_text("weeks" if window.act_after_days % 7 == 0 else "days").get(lang).format(
         n=window.act_after_days // 7 if window.act_after_days % 7 == 0 else window.act_after_days) in page
+
+
+@pytest.mark.parametrize("lang", BUILT)
+def test_posts_are_named_as_they_name_themselves_in_the_language(catalog, lang):
+    from datetime import date
+
+    from jptrack.classify import check
+
+    paste = (ROOT / "tests" / "fixtures" / "pastes" / "japanpost-en-us.txt").read_text(encoding="utf-8")
+    result = check(paste, catalog, today=date(2026, 10, 1), lang=lang)
+    japan_post, usps = catalog.destination("JP").post.name, catalog.destination("US").post.name
+    assert [link["post"] for link in result["tracking_links"]][:1] == [japan_post.get(lang)]
+    assert result["destination"]["post"] == usps.get(lang) == usps.en   # a brand written one way everywhere
+    assert (japan_post.get(lang) != japan_post.en) == (lang != "en")   # Japan Post has its own name in each
+
+
+def test_a_post_name_in_an_unknown_language_is_refused():
+    from jptrack import catalog as model
+
+    source = (ROOT / "stages.yaml").read_text(encoding="utf-8").replace(
+        'name: {en: Korea Post, ko: "우체국"}', 'name: {en: Korea Post, kr: "우체국"}')
+    with pytest.raises(model.CatalogError, match=r"destinations\.KR\.post\.name\.kr.*unknown language 'kr'"):
+        model.loads(source)

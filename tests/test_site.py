@@ -327,7 +327,7 @@ def test_every_destination_page_says_what_the_catalog_says(built_site, catalog):
         path = f"destinations/{place.code.lower()}/index.html"
         markup = _page(built_site, path)
         text = _text(markup)
-        expected = [str(place.called), place.post.name, place.duty.value.en, place.duty.source,
+        expected = [str(place.called), place.post.name.en, place.duty.value.en, place.duty.source,
                     f"checked {_month(place.duty.checked)}", place.post.source]
         expected += [c.note.en for c in place.acceptance] + [c.source for c in place.acceptance]
         expected += [f"{place.hold.value} days"] if place.hold.value else [place.hold.note.en]

@@ -48,7 +48,7 @@ def test_the_installed_command_classifies_a_paste(installed, catalog):
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
     assert result["current_stage"] == "final-delivery"
-    assert result["destination"]["post"] == catalog.destination("US").post.name
+    assert result["destination"]["post"] == catalog.destination("US").post.name.en
 
 
 def test_the_installed_library_api(installed):

@@ -193,7 +193,7 @@ class Service:
 @dataclass(frozen=True)
 class Post:
     """A destination's national post: where its customers track and collect their items."""
-    name: str
+    name: Text     # a brand name: one string for every language, or the post's own name by language
     site: str
     track: str | None      # a tracking-page URL with {number}, when the post offers one
     source: str
@@ -576,7 +576,7 @@ def _service_to_dict(s: Service, text) -> dict[str, Any]:
 
 
 def _destination_to_dict(d: Destination, text) -> dict[str, Any]:
-    post = {"name": d.post.name, "site": d.post.site, **({"track": d.post.track} if d.post.track else {}),
+    post = {"name": text(d.post.name), "site": d.post.site, **({"track": d.post.track} if d.post.track else {}),
             **({"track_local": dict(zip(("language", "lang", "url"), d.post.track_local))}
                if d.post.track_local else {}),
             "source": d.post.source, "checked": d.post.checked}
@@ -922,6 +922,21 @@ class _Validator:
                             if lang not in value and lang not in deliberate)
         return Text(tuple(pairs))
 
+    def brand(self, value: Any, container: Any, key: Any, field: str, languages: tuple[str, ...]) -> Text:
+        """A name: one string the same in every language ("USPS"), or by language where the
+        post has its own name in it (Japan Post, 日本郵便)."""
+        if isinstance(value, str):
+            return Text((("en", self.string(value, container, key, field)),))
+        if not isinstance(value, dict) or "en" not in value:
+            self.fail(f"expected a name, or a mapping of language to name with 'en:', got {_kind(value)}",
+                      container, key, field)
+        for lang in value:
+            if lang not in languages:
+                self.fail(f"unknown language '{lang}'; the catalog's languages are {list(languages)}",
+                          value, lang, f"{field}.{lang}")
+        # a language without its own name shows the English one: no text is missing
+        return Text(tuple((lang, self.string(name, value, lang, f"{field}.{lang}")) for lang, name in value.items()))
+
     def untranslated(self, value: dict, field: str, languages) -> tuple[str, ...]:
         """`untranslated: [ko]`: languages that show the English text on purpose."""
         if UNTRANSLATED not in value:
@@ -1248,7 +1263,7 @@ class _Validator:
                 if not isinstance(lang, str) or not _LANG.match(lang):
                     self.fail(f"expected a two-letter language code, got {lang!r}", item, "lang", f"{where}.lang")
                 local = (self.string(item["language"], item, "language", f"{where}.language"), lang, url)
-            post = Post(self.string(raw_post["name"], raw_post, "name", f"{field}.post.name"), urls["site"],
+            post = Post(self.brand(raw_post["name"], raw_post, "name", f"{field}.post.name", languages), urls["site"],
                         urls.get("track"), self.string(raw_post["source"], raw_post, "source", f"{field}.post.source"),
                         self.checked(raw_post["checked"], raw_post, "checked", f"{field}.post.checked"), local)
             days_table = self.mapping(entry["days"], entry, "days", f"{field}.days",

@@ -186,7 +186,7 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
     if current and last is None:
         last = _placed_date(current, journey.ordered)
     place = catalog.destination(country)
-    post = _post_contact(place, item)
+    post = _post_contact(place, item, lang)
     # Without a posting date (a number alone) today stands in for it, for what Japan Post
     # accepted and whether a figure exists; the expected dates need the real one.
     when = (posted or today) if from_japan else None
@@ -209,7 +209,7 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
         "expected": figure if posted else None,
         "destination_notes": _destination_notes(catalog, stage, place, last, when, service, figure, lang),
         "language": lang,
-        "tracking_links": _tracking_links(catalog, item, place),
+        "tracking_links": _tracking_links(catalog, item, place, lang),
         "case_link": case_link(stage.id, last, None if assumed else service, country) if stage else None,
         "input": {"lines": len(text.splitlines()), "chars": len(text)},
     }
@@ -243,12 +243,12 @@ def _posting_date(ordered) -> date | None:
     return next((e.date for e in ordered if e.date), None)
 
 
-def _post_contact(place, item) -> dict | None:
+def _post_contact(place, item, lang: str) -> dict | None:
     """The destination's post as a contact: its name and the link that tracks this item."""
     if place is None:
         return None
     number = item["number"] if item else None
-    return {"name": place.post.name, "url": place.post.tracking_url(number), "site": place.post.site}
+    return {"name": place.post.name.get(lang), "url": place.post.tracking_url(number), "site": place.post.site}
 
 
 def _destination_dict(country, place, chosen, post, lang) -> dict | None:
@@ -290,21 +290,22 @@ def _destination_notes(catalog, stage, place, last, when, service, figure, lang)
     return notes
 
 
-def _tracking_links(catalog, number, place) -> list[dict]:
+def _tracking_links(catalog, number, place, lang: str = "en") -> list[dict]:
     """Links that open the posts' own tracking for the paste's (valid S10) number: the posting
     country's post (Japan Post for …JP) and the destination's. Plain links to follow or not."""
     if number is None:
         return []
     links = []
     for where in (catalog.destination(number["country"]), place):
-        if where is None or not where.post.track or any(link["post"] == where.post.name for link in links):
+        name = where.post.name.get(lang) if where else None
+        if where is None or not where.post.track or any(link["post"] == name for link in links):
             continue
-        links.append({"post": where.post.name, "url": where.post.tracking_url(number["number"]),
+        links.append({"post": name, "url": where.post.tracking_url(number["number"]),
                       "language": None, "lang": None})
         if where.post.track_local:
-            language, lang, url = where.post.track_local
-            links.append({"post": where.post.name, "url": url.replace("{number}", number["number"]),
-                          "language": language, "lang": lang})
+            language, page_lang, url = where.post.track_local
+            links.append({"post": name, "url": url.replace("{number}", number["number"]),
+                          "language": language, "lang": page_lang})
     return links
 
 

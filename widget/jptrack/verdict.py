@@ -144,7 +144,7 @@ def collect_by(catalog: Catalog, destination: Destination | None, last_event: da
     hold period; the hold's note when the period is not known."""
     if destination is None:
         return None
-    hold, post = destination.hold, destination.post.name
+    hold, post = destination.hold, destination.post.name.get(lang)
     note = hold.note.get(lang) if hold.note else None
     if hold.value is None or last_event is None:
         return {"date": None, "days": None, "note": note, "checked": hold.checked,
