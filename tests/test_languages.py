@@ -204,6 +204,6 @@ def test_a_post_name_in_an_unknown_language_is_refused():
     from jptrack import catalog as model
 
     source = (ROOT / "stages.yaml").read_text(encoding="utf-8").replace(
-        'name: {en: Korea Post, ko: "우체국"}', 'name: {en: Korea Post, kr: "우체국"}')
+        'name: {en: Korea Post, ko: "우정사업본부(우체국)"}', 'name: {en: Korea Post, kr: "우정사업본부(우체국)"}')
     with pytest.raises(model.CatalogError, match=r"destinations\.KR\.post\.name\.kr.*unknown language 'kr'"):
         model.loads(source)
