@@ -61,23 +61,16 @@ def test_the_example_shop_becomes_the_catalog_shop_contact_in_every_language(cat
     assert shop_module.apply(catalog, None) is catalog
 
 
-def test_the_checker_names_the_shop_and_assumes_among_its_services(catalog):
+def test_the_checker_names_the_shop_and_assumes_among_its_services(catalog, tmp_path):
     paste = "2026/09/20 20:14 引受 新宿郵便局 163-8799 東京都"   # no number, no service word
     neutral = check(paste, catalog, today=date(2026, 9, 21))
     assert neutral["verdict"]["service"] not in SECOND["services"]   # else the test proves nothing
-    own = shop_module.apply(catalog, shop_module.load_shop(_write_second(), catalog))
+    own = shop_module.apply(catalog, shop_module.load_shop(_write(tmp_path, SECOND), catalog))
     result = check(paste, own, today=date(2026, 9, 21))
     # the shop ships with EMS alone: a fact, not an assumption
     assert result["verdict"]["service"] == "ems" and result["service"]["assumed"] is False
     names = [c["name"] for c in result["current"]["contacts"]]
     assert SECOND["name"] in names
-
-
-def _write_second() -> Path:
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp())
-    return _write(folder, SECOND)
 
 
 @pytest.mark.parametrize("change, field, says", [

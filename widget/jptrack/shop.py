@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import Catalog, CatalogError, Contact, Text, _line_loader, _Validator
+from .catalog import Catalog, CatalogError, Text, _line_loader, _Validator
 from .words import Words
 
 SHOP_CONTACT = "shop"        # the catalog's contact that a shop replaces
@@ -215,4 +215,4 @@ def contrast(one: str, other: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-__all__ = ["Shop", "load_shop", "apply", "contrast", "POLICIES", "Contact"]
+__all__ = ["Shop", "load_shop", "apply", "contrast", "POLICIES"]
