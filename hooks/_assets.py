@@ -95,14 +95,13 @@ def collect(root: Path, runtime: Runtime, archive: bytes, catalog: bytes, fast: 
     assets.files[f"{SEARCH_WORKERS}/{search[0]}"] = search[1]
     assets.script, assets.stylesheet, assets.search_worker = script[0], style[0], search[0]
     # Names relative to checker.js's folder. The worker checks a kept copy (Cache Storage)
-    # of the wasm, the snapshot or the stdlib against its SHA-256 before using it.
+    # of the snapshot or the stdlib against its SHA-256 before using it.
     assets.page = {
         "worker": worker[0],
         "pyodide": f"../pyodide/{runtime.version}/",
         **{key: name for key, (name, _) in named.items()},
         "stdlibBytes": len(fast.stdlib), "buildId": runtime.build_id, "lockInfo": runtime.lock_info,
-        "sha256": {"wasm": sha((runtime.folder / "pyodide.asm.wasm").read_bytes()),
-                   "snapshot": sha(packed), "stdlib": stdlib_sha},
+        "sha256": {"snapshot": sha(packed), "stdlib": stdlib_sha},
         # what the worker and this build must agree on, defined once (here and in _runtime.py)
         "shared": {"packedMagic": PACKED_MAGIC.decode("ascii"), "snapshotMagic": SNAPSHOT_MAGIC, "lib": PYTHON_LIB,
                    "searchChannel": SEARCH_CHANNEL},

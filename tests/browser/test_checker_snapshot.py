@@ -251,6 +251,7 @@ def test_a_fast_first_visit_downloads_the_snapshot(profile, checker_url):
 
 COPIES = re.search(r'const COPIES = "([^"]+)";', (ROOT / "widget/web/worker/copies.js").read_text()).group(1)
 RUNTIME = ("pyodide.asm.wasm", "/snapshot-", "/stdlib-")
+KEPT = ("/snapshot-", "/stdlib-")   # the wasm is not: V8 keeps its compiled code with the HTTP cache entry
 
 
 def stay_until_copied(context, url, **settings):
@@ -275,15 +276,15 @@ def test_a_returning_visitor_reads_the_runtime_from_its_kept_copies(profile, che
     keys = stay_until_copied(profile, checker_url, snapshot="always")
     snapshot, stdlib = assets(checker_site)
     assert sorted(k.removeprefix(checker_url) for k in keys) == sorted([
-        f"assets/checker/{snapshot.name}", f"assets/checker/{stdlib.name}",
-        next(k for k in keys if k.endswith("pyodide.asm.wasm")).removeprefix(checker_url)])
+        f"assets/checker/{snapshot.name}", f"assets/checker/{stdlib.name}"])
     assert all(k.startswith(checker_url + "assets/") for k in keys)   # site files only, no text
     page = profile.new_page()
     requested = runtime_requests(page)
     engine = check_and_engine(page, checker_url)
     assert engine == ("snapshot", None)
     assert page.get_attribute(WIDGET, "data-engine-from") == "copies"
-    assert requested == []   # none of the three was read from the network or the HTTP cache
+    # the snapshot and the stdlib came from their copies; the wasm from the HTTP cache
+    assert [url.rsplit("/", 1)[-1] for url in requested] == ["pyodide.asm.wasm"]
 
 
 def test_a_trimmed_start_keeps_no_copies(profile, checker_url):
@@ -302,17 +303,17 @@ def test_copies_of_another_build_are_dropped(profile, checker_url):
         new URL("assets/pyodide/0.0.1/pyodide.asm.wasm", location.href).href, new Response("old")))""")
     page.close()
     keys = stay_until_copied(profile, checker_url, snapshot="always")
-    assert len(keys) == 3 and not any("/0.0.1/" in k for k in keys)
+    assert len(keys) == len(KEPT) and not any("/0.0.1/" in k for k in keys)
 
 
-@pytest.mark.parametrize("broken", ["pyodide.asm.wasm", "/snapshot-", "/stdlib-"])
+@pytest.mark.parametrize("broken", KEPT)
 def test_a_broken_copy_is_dropped_and_the_checker_still_answers(profile, checker_url, broken):
     keys = stay_until_copied(profile, checker_url, snapshot="always")
     url = next(k for k in keys if broken in k)
     page = profile.new_page()
     page.goto(checker_url + "404.html")
     page.evaluate(f"""caches.open({json.dumps(COPIES)}).then((c) => c.put({json.dumps(url)},
-        new Response(new Uint8Array(4096).fill(7), {{headers: {{"Content-Type": "application/wasm"}}}})))""")
+        new Response(new Uint8Array(4096).fill(7))))""")
     page.close()
     page = profile.new_page()
     engine, fallback = check_and_engine(page, checker_url)
@@ -321,12 +322,12 @@ def test_a_broken_copy_is_dropped_and_the_checker_still_answers(profile, checker
     assert page.evaluate(f"caches.has({json.dumps(COPIES)})") is False
     page.close()
     # The next visit starts from the HTTP cache again, and makes fresh copies.
-    assert len(stay_until_copied(profile, checker_url)) == 3
+    assert len(stay_until_copied(profile, checker_url)) == len(KEPT)
 
 
 # Another page of the same origin rewrites a kept copy so that it still loads: a snapshot
-# whose stage title reads "PWNED…", a wasm with an extra custom section, a stdlib zip with a
-# comment. Each function gets the copy's bytes (Uint8Array) and the title to hijack.
+# whose stage title reads "PWNED…", a stdlib zip with a comment. Each function gets the
+# copy's bytes (Uint8Array) and the title to hijack.
 POISON = {
     "/snapshot-": """(bytes, title) => {
         const from = new TextEncoder().encode(title);
@@ -337,12 +338,6 @@ POISON = {
         }
         if (!found) throw new Error("title not in the snapshot");
         return bytes;
-    }""",
-    "pyodide.asm.wasm": """(bytes) => {
-        const section = [0x00, 10, 5, ...new TextEncoder().encode("pwned"), 1, 2, 3, 4];
-        const out = new Uint8Array(bytes.length + section.length);
-        out.set(bytes); out.set(section, bytes.length);
-        return out;
     }""",
     "/stdlib-": """(bytes) => {
         let end = -1;   // the zip's end-of-central-directory record
@@ -387,6 +382,32 @@ def test_a_poisoned_copy_is_never_run(profile, checker_url, target):
     assert "PWNED" not in page.inner_text(WIDGET)
     assert engine == "snapshot" and fallback and "SHA-256" in fallback, (engine, fallback)
     assert page.evaluate(f"caches.has({json.dumps(COPIES)})") is False
+    page.close()
+
+
+def test_a_wasm_planted_in_the_copies_is_never_read(profile, checker_url, checker_site):
+    """No copy of the wasm is kept or read: one that another page of the site puts beside the
+    copies (with an extra custom section, so it would still compile) is ignored, and the next
+    visit compiles the wasm from the HTTP cache, with no fallback."""
+    stay_until_copied(profile, checker_url, snapshot="always")
+    wasm = next((checker_site / "assets" / "pyodide").glob("*/pyodide.asm.wasm"))
+    url = checker_url + wasm.relative_to(checker_site).as_posix()
+    page = profile.new_page()
+    page.goto(checker_url + "404.html")
+    page.evaluate(f"""async () => {{
+        const bytes = new Uint8Array(await (await fetch({json.dumps(url)})).arrayBuffer());
+        const section = [0x00, 10, 5, ...new TextEncoder().encode("pwned"), 1, 2, 3, 4];
+        const planted = new Uint8Array(bytes.length + section.length);
+        planted.set(bytes); planted.set(section, bytes.length);
+        await (await caches.open({json.dumps(COPIES)})).put({json.dumps(url)},
+            new Response(planted, {{headers: {{"Content-Type": "application/wasm"}}}}));
+    }}""")
+    page.close()
+    page = profile.new_page()
+    requested = runtime_requests(page)
+    assert check_and_engine(page, checker_url) == ("snapshot", None)
+    assert page.get_attribute(WIDGET, "data-engine-from") == "copies"
+    assert [u.rsplit("/", 1)[-1] for u in requested] == ["pyodide.asm.wasm"]
     page.close()
 
 

@@ -1,7 +1,9 @@
-// Decoded copies of the runtime (wasm, snapshot, trimmed stdlib) in Cache Storage, for the
-// next visit: the HTTP cache keeps them compressed, and decoding 28 MB on every visit took
-// the cores the wasm compile needs. A small Workbox-style cache-first precache, done in the
-// worker itself because a service worker would bring a lifecycle of its own.
+// Decoded copies of the snapshot and the trimmed stdlib in Cache Storage, for the next visit:
+// the HTTP cache keeps them compressed, and decoding 20 MB on every visit delayed the restore.
+// Not the wasm: V8 keeps its compiled code with the HTTP cache's entry, so reading it from
+// there costs less than reading and hashing a copy. A small Workbox-style cache-first
+// precache, done in the worker itself because a service worker would bring a lifecycle of
+// its own.
 //
 // Any script of the same origin can rewrite Cache Storage (on GitHub Pages that is every
 // project site of the account), so nothing read from a copy runs until its SHA-256 is the
@@ -11,8 +13,7 @@ const COPIES = "jptrack-runtime";
 export const networkFetch = self.fetch.bind(self);
 
 export const copies = {
-  urls: new Set(),   // this site build's runtime files (absolute URLs)
-  wasm: null,        // the wasm's URL: only wasm.js precompile reads its copy
+  urls: new Set(),   // this site build's files kept as copies (absolute URLs)
   read: false,       // did this start read any copy?
   broken: null,      // what was wrong with a copy this start read
   off: !self.caches || !self.crypto || !crypto.subtle, // both need a secure context
@@ -21,9 +22,8 @@ export const copies = {
   reads: new Map(),  // URL -> Promise of its copy ({buffer, headers, matches}) or null
 
   // This build's files and their hashes, from the init message (a file without one is never copied).
-  use({ pyodide, snapshot, stdlib, sha256 = {} }) {
-    this.wasm = pyodide + "pyodide.asm.wasm";
-    this.hashes = new Map([[this.wasm, sha256.wasm], [snapshot, sha256.snapshot], [stdlib, sha256.stdlib]]
+  use({ snapshot, stdlib, sha256 = {} }) {
+    this.hashes = new Map([[snapshot, sha256.snapshot], [stdlib, sha256.stdlib]]
       .filter(([url, hash]) => url && hash));
     this.urls = new Set(this.hashes.keys());
   },
@@ -35,11 +35,21 @@ export const copies = {
 
   // The copy of url as a Response (its hash still being checked: see trusted), or null.
   async match(url) {
-    if (this.off || !this.urls.has(url)) return null;
+    const copy = await this.copy(url);
+    return copy ? new Response(copy.buffer, { headers: copy.headers }) : null;
+  },
+
+  // The bytes of url's copy, or null; the same buffer every time (a Response would copy it).
+  async bytes(url) {
+    const copy = await this.copy(url);
+    return copy ? copy.buffer : null;
+  },
+
+  copy(url) {
+    if (this.off || !this.urls.has(url)) return Promise.resolve(null);
     let read = this.reads.get(url);
     if (!read) this.reads.set(url, read = this.readCopy(url));
-    const copy = await read;
-    return copy ? new Response(copy.buffer, { headers: copy.headers }) : null;
+    return read;
   },
 
   // The digest runs beside the compile or the restore that reads the same bytes.
@@ -97,22 +107,19 @@ export const copies = {
   },
 
   // Every GET of the snapshot or the stdlib looks for its copy first, the worker's own and
-  // Pyodide's (the stdlib zip) alike. Not the wasm: Pyodide waits forever on a wasm that
-  // does not compile, so only precompile reads that copy, and it knows what to do then.
+  // Pyodide's (the stdlib zip) alike.
   install() {
     self.fetch = async (input, init) => {
       const url = String(input && input.url ? input.url : input);
       const get = !init || !init.method || init.method.toUpperCase() === "GET";
-      const copy = get && url !== this.wasm ? await this.match(url) : null;
+      const copy = get ? await this.match(url) : null;
       return copy && await this.trusted(url) ? copy : networkFetch(input, init);
     };
   },
 };
 
-// A response from a kept copy or the HTTP cache, or null when neither has it.
-export async function fromCache(url) {
-  const copy = await copies.match(url);
-  if (copy) return copy;
+// A response from the HTTP cache, or null when it does not have url.
+export async function fromHttpCache(url) {
   try {
     const response = await fetch(url, { cache: "only-if-cached", mode: "same-origin", credentials: "same-origin" });
     return response.ok ? response : null;

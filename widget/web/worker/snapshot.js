@@ -10,9 +10,9 @@ const HEADER_FIELDS = 48;      // a Pyodide snapshot's fixed header fields (chec
 const MAX_HEADER = 2 ** 16;    // with its metadata (JSON) after them
 const WARM_UP_MS = 1500;
 
-// The snapshot image, checked: from the cached response, or downloaded.
+// The snapshot image, checked: from the kept copy's bytes, the cached response, or downloaded.
 export async function snapshotImage({ snapshot, buildId, shared = {} }, cached) {
-  let bytes = await fetchOk(snapshot, "buffer", cached);
+  let bytes = cached instanceof ArrayBuffer ? cached : await fetchOk(snapshot, "buffer", cached);
   if (!await copies.trusted(snapshot)) bytes = await fetchOk(snapshot, "buffer");   // (copies are off now)
   const image = new PackedSnapshot(bytes, shared.packedMagic).image();
   mark("snapshot");

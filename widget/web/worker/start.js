@@ -6,7 +6,7 @@
 //   "plain"     python.js on Pyodide's full stdlib: the fallback for anything wrong with the
 //               two above, and for a module missing from the trimmed stdlib later on.
 import { firstLine, mark, marks, progress, quiet } from "./common.js";
-import { copies, fromCache } from "./copies.js";
+import { copies, fromHttpCache } from "./copies.js";
 import { startPython } from "./python.js";
 import { snapshotImage, startFromSnapshot, warmUp } from "./snapshot.js";
 import { SNAPSHOT_MIN_RATE, precompile, wasmProblem } from "./wasm.js";
@@ -43,7 +43,7 @@ async function start(message, loader, forcePlain, reason) {
   }
   const policy = message.snapshotPolicy || "auto";
   const { cached, wasmCached } = policy === "auto" ? await inCache(message) : {};
-  const wasm = precompile(message.pyodide, policy === "auto" && !cached && !wasmCached);
+  const wasm = precompile(message.pyodide, policy === "auto" && !cached && !wasmCached, wasmCached);
   let fallback = reason;
   try {
     const rate = await wasm.rate;
@@ -70,11 +70,14 @@ async function start(message, loader, forcePlain, reason) {
 
 // Ask the HTTP cache first, before our own wasm request could fill it: a wasm from the cache
 // says nothing about the network.
+// The snapshot's kept copy is read as bytes, once: `cached` is then its ArrayBuffer, else a
+// Response from the HTTP cache or null. `wasmCached`: the wasm's Response from the HTTP cache,
+// compiled from there.
 async function inCache(message) {
-  const [cached, wasmCached] = await Promise.all(
-    [fromCache(message.snapshot), fromCache(message.pyodide + "pyodide.asm.wasm")]);
-  if (wasmCached) wasmCached.body.cancel().catch(() => {});
-  return { cached, wasmCached: Boolean(wasmCached) };
+  const [cached, wasmCached] = await Promise.all([
+    copies.bytes(message.snapshot).then((bytes) => bytes || fromHttpCache(message.snapshot)),
+    fromHttpCache(message.pyodide + "pyodide.asm.wasm")]);
+  return { cached, wasmCached };
 }
 
 // After a snapshot start: warm up, then (if nothing fell back) keep copies for the next

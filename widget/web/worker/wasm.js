@@ -1,7 +1,7 @@
 // Pyodide's wasm: compiled by the worker itself as soon as it starts, whichever start follows,
 // and how fast it arrives (which decides between the snapshot and a trimmed start).
-import { copies, networkFetch } from "./copies.js";
-import { firstLine, mark } from "./common.js";
+import { networkFetch } from "./copies.js";
+import { mark } from "./common.js";
 
 // How fast the wasm must arrive (decoded) for the snapshot's extra download to cost less than
 // the Python boot it saves; measured over RATE_SAMPLE bytes, or RATE_EARLY on a clearly fast link.
@@ -27,17 +27,14 @@ export function memoTinyModules(wasm = WebAssembly) {
   });
 }
 
-// Compile the wasm now (from its kept copy when there is one), and hand the module to
-// Pyodide when it asks: its own request is answered with an empty stand-in, so the 9.6 MB
-// are read and decoded once. `restore()` takes the two patches back. With `measure`, also
-// `rate`: how fast the wasm arrived, in bytes/s.
-export function precompile(base, measure) {
+// Compile the wasm now (V8 finds its compiled code with the HTTP cache's entry on a later
+// visit), and hand the module to Pyodide when it asks: its own request is answered with an
+// empty stand-in, so the 9.6 MB are read and decoded once. `restore()` takes the two patches
+// back. With `measure`, also `rate`: how fast the wasm arrived, in bytes/s. `cached`: the
+// wasm's response already taken from the HTTP cache, if any.
+export function precompile(base, measure, cached = null) {
   const url = base + "pyodide.asm.wasm";
-  let fromCopy = false;
-  const response = copies.match(url).then((copy) => {
-    fromCopy = Boolean(copy);
-    return copy || networkFetch(url, { credentials: "same-origin" });
-  });
+  const response = cached ? Promise.resolve(cached) : networkFetch(url, { credentials: "same-origin" });
   const rate = !measure ? Promise.resolve(null)
     : response.then((r) => (r.ok && r.body ? downloadRate(r.clone()) : 0), () => 0);
   const compiled = WebAssembly.compileStreaming(response)
@@ -59,12 +56,7 @@ export function precompile(base, measure) {
     let module;
     try {
       module = await compiled;
-      if (fromCopy && !await copies.trusted(url)) throw new Error("not this build's wasm");
-    } catch (error) {
-      if (fromCopy) {   // a broken copy: drop them all, and take the wasm from the network
-        copies.broken = copies.broken || `the kept copy of the wasm did not compile (${firstLine(error)})`;
-        await copies.drop();
-      }
+    } catch {
       // Our compile failed (a network error, say): Pyodide's own way, from a real request.
       return originalInstantiate.call(WebAssembly, originalFetch(url, { credentials: "same-origin" }), imports);
     }
