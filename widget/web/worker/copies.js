@@ -20,6 +20,7 @@ export const copies = {
   store: null,       // Promise of the Cache, or of null when it cannot be opened
   hashes: new Map(), // URL -> the SHA-256 (hex) this build published for it
   reads: new Map(),  // URL -> Promise of its copy ({buffer, headers, matches}) or null
+  found: new Map(),  // URL -> Promise: is there a copy? (known before its bytes are read)
 
   // This build's files and their hashes, from the init message (a file without one is never copied).
   use({ snapshot, stdlib, sha256 = {} }) {
@@ -52,10 +53,18 @@ export const copies = {
     return read;
   },
 
+  // Is there a copy of url? Answers as soon as Cache Storage does, before the bytes are read.
+  has(url) {
+    this.copy(url);
+    return this.found.get(url) || Promise.resolve(false);
+  },
+
   // The digest runs beside the compile or the restore that reads the same bytes.
   async readCopy(url) {
+    const found = caches.match(url, { cacheName: COPIES }).catch(() => null);   // (opens no empty cache)
+    this.found.set(url, found.then(Boolean));
     try {
-      const copy = await caches.match(url, { cacheName: COPIES });   // (opens no empty cache)
+      const copy = await found;
       if (!copy) return null;
       this.read = true;
       const buffer = await copy.arrayBuffer();

@@ -10,9 +10,11 @@ const HEADER_FIELDS = 48;      // a Pyodide snapshot's fixed header fields (chec
 const MAX_HEADER = 2 ** 16;    // with its metadata (JSON) after them
 const WARM_UP_MS = 1500;
 
-// The snapshot image, checked: from the kept copy's bytes, the cached response, or downloaded.
+// The snapshot image, checked: from the kept copy's bytes (as read: a Response would copy
+// them), the response from the HTTP cache, or downloaded.
 export async function snapshotImage({ snapshot, buildId, shared = {} }, cached) {
-  let bytes = cached instanceof ArrayBuffer ? cached : await fetchOk(snapshot, "buffer", cached);
+  let bytes = await copies.bytes(snapshot)
+    || await fetchOk(snapshot, "buffer", cached instanceof Response ? cached : null);
   if (!await copies.trusted(snapshot)) bytes = await fetchOk(snapshot, "buffer");   // (copies are off now)
   const image = new PackedSnapshot(bytes, shared.packedMagic).image();
   mark("snapshot");

@@ -70,14 +70,13 @@ async function start(message, loader, forcePlain, reason) {
 
 // Ask the HTTP cache first, before our own wasm request could fill it: a wasm from the cache
 // says nothing about the network.
-// The snapshot's kept copy is read as bytes, once: `cached` is then its ArrayBuffer, else a
-// Response from the HTTP cache or null. `wasmCached`: the wasm's Response from the HTTP cache,
-// compiled from there.
+// `cached`: true when the snapshot has a kept copy (snapshotImage reads it), else its
+// Response from the HTTP cache, or null. `wasmCached`: the wasm's Response from the HTTP
+// cache, compiled from there. Answers before any body is read, so the compile starts at once.
 async function inCache(message) {
-  const [cached, wasmCached] = await Promise.all([
-    copies.bytes(message.snapshot).then((bytes) => bytes || fromHttpCache(message.snapshot)),
-    fromHttpCache(message.pyodide + "pyodide.asm.wasm")]);
-  return { cached, wasmCached };
+  const [kept, wasmCached] = await Promise.all(
+    [copies.has(message.snapshot), fromHttpCache(message.pyodide + "pyodide.asm.wasm")]);
+  return { cached: kept || await fromHttpCache(message.snapshot), wasmCached };
 }
 
 // After a snapshot start: warm up, then (if nothing fell back) keep copies for the next
