@@ -21,7 +21,7 @@ from jptrack import shop as _shop  # noqa: E402
 
 Text = _model.Text
 SHOP_POLICIES = _shop.POLICIES
-SHOP_FILE = "shop.yaml"
+SHOP_FILE = _shop.SHOP_FILE
 
 _cache: dict[str, tuple[float, _model.Catalog]] = {}
 

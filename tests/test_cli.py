@@ -183,3 +183,75 @@ def test_the_report_is_in_the_language_asked_for(capsys, catalog, lang):
     assert t("report_act_from", date=t.long_date(act_from)) in out
     if lang != "en":
         assert "Current stage" not in out and "Tracking numbers" not in out
+
+
+# ---------------------------------------------------------------------------
+# A shop's own shop.yaml (jptrack.shop): the command answers as the shop's site does
+# ---------------------------------------------------------------------------
+
+SHOP_PASTE = "2026/09/20 20:14 引受 新宿郵便局 163-8799 東京都\n"   # no number, no service word
+
+
+def _shop_file(folder: Path, **changes) -> Path:
+    import yaml
+
+    data = {**yaml.safe_load((ROOT / "shop.example.yaml").read_text(encoding="utf-8")), **changes}
+    path = folder / "shop.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _classify_json(args, monkeypatch, capsys) -> dict:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SHOP_PASTE.encode())))
+    assert main(["classify", "-", "--json", "--today", "2026-10-20", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_classify_with_a_shop_names_it_and_assumes_among_its_services(tmp_path, monkeypatch, capsys):
+    import yaml
+
+    shop = yaml.safe_load((ROOT / "shop.example.yaml").read_text(encoding="utf-8"))
+    neutral = _classify_json([], monkeypatch, capsys)
+    own = _classify_json(["--shop", str(_shop_file(tmp_path, services=["ems"]))], monkeypatch, capsys)
+    assert neutral["verdict"]["service"] != "ems"   # else the service check proves nothing
+    assert own["verdict"]["service"] == "ems" and own["service"]["assumed"] is False
+    assert shop["name"]["en"] in [c["name"] for c in own["current"]["contacts"]]
+    assert shop["name"]["en"] not in json.dumps(neutral, ensure_ascii=False)
+
+
+def test_a_shop_file_beside_the_catalog_is_read_without_asking(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    shutil.copy(ROOT / "stages.yaml", tmp_path / "stages.yaml")
+    catalog = ["--catalog", str(tmp_path / "stages.yaml"), "--lang", "ja"]
+    assert "例茶園" not in json.dumps(_classify_json(catalog, monkeypatch, capsys), ensure_ascii=False)
+    _shop_file(tmp_path)
+    assert "例茶園" in json.dumps(_classify_json(catalog, monkeypatch, capsys), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("command", [["classify", EN], ["batch", EN], ["export", "--format", "csv", "-"]])
+def test_a_broken_shop_file_stops_with_its_line(tmp_path, command):
+    path = _shop_file(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("support@example.com", "support at example"),
+                    encoding="utf-8")
+    proc = run([*command, "--shop", str(path)])
+    err = proc.stderr.decode()
+    assert proc.returncode == EXIT["catalog"] and err.count("\n") == 1, err
+    assert "shop.yaml:" in err and "'contact.email'" in err and "Traceback" not in err
+
+
+def test_export_with_a_shop_writes_the_languages_its_site_is_built_in(tmp_path):
+    import yaml
+
+    data = yaml.safe_load((ROOT / "shop.example.yaml").read_text(encoding="utf-8"))
+    lacking_ko = {key: {lang: text for lang, text in value.items() if lang != "ko"}
+                  for key, value in data["policies"].items()}
+    path = _shop_file(tmp_path, languages=["en", "ja"], policies=lacking_ko)
+    proc = run(["export", "--format", "csv", "--shop", str(path), "-"])
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout.decode())))
+    assert {row["language"] for row in rows} == {"en", "ja"}
+    # asked for a language the shop has no texts in: said, with the line to write them at
+    proc = run(["export", "--format", "csv", "--shop", str(path), "--lang", "ko", "-"])
+    err = proc.stderr.decode()
+    assert proc.returncode == EXIT["catalog"] and "no ko text" in err and "shop.yaml:" in err, err

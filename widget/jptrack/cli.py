@@ -1,10 +1,13 @@
 """`jptrack`: classify pasted Japan Post tracking text from the command line (support staff).
 
-    jptrack classify [FILE|-] [--json] [--explain] [--today YYYY-MM-DD] [--catalog PATH]
-    jptrack batch FILE... [--csv] [--today YYYY-MM-DD] [--catalog PATH]
+    jptrack classify [FILE|-] [--json] [--explain] [--today YYYY-MM-DD] [--catalog PATH] [--shop PATH]
+    jptrack batch FILE... [--csv] [--today YYYY-MM-DD] [--catalog PATH] [--shop PATH]
     jptrack batch --tickets tickets.csv [--text-column text] [--id-column id] --csv
-    jptrack export --format zendesk|gorgias|freshdesk|csv [--lang LANG]... [--site-url URL] OUT
+    jptrack export --format zendesk|gorgias|freshdesk|csv [--lang LANG]... [--site-url URL] [--shop PATH] OUT
     jptrack refresh-acceptance FILE --date YYYY-MM-DD [--catalog PATH]   (maintainers)
+
+A shop's own shop.yaml (beside stages.yaml, or --shop) makes the results and replies name the
+shop and its contact, as the shop's site does.
 
 Bad input never prints a traceback: one line on stderr and an exit code from `EXIT`.
 
@@ -23,6 +26,7 @@ from pathlib import Path
 
 from . import __file__ as _package_file
 from . import export
+from .shop import SHOP_FILE
 from .words import Words
 from .catalog import CatalogError
 from .classify import MAX_INPUT_CHARS, InputTooLong, check, cyclic_gc_paused
@@ -51,7 +55,7 @@ _EPILOG = f"""exit codes:
   4  input is not text (NUL bytes or invalid UTF-8)
   5  input is empty
   6  input too long (limit: {MAX_INPUT_CHARS:,} characters)
-  7  stages.yaml missing or broken
+  7  stages.yaml or shop.yaml missing or broken
   8  batch: some files could not be classified (their rows say why)
   9  refresh-acceptance: the file is not Japan Post's acceptance list
   10  export: the output file cannot be written
@@ -80,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="where the item goes (ISO code like CA), when the paste does not say")
     common.add_argument("--lang", default="en", metavar="LANG",
                         help="language of the stage texts and verdict (en, ja, zh-Hans, zh-Hant, ko; default en)")
+    _shop_option(common)
     parser = argparse.ArgumentParser(
         prog="jptrack", description="Classify pasted Japan Post international tracking text.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -130,7 +135,14 @@ def _parser() -> argparse.ArgumentParser:
                      help="the site's address, for the stage links (default: links from the site's root, /stages/…)")
     out.add_argument("--folder-id", type=int, metavar="N", help="freshdesk: the canned-response folder's id")
     out.add_argument("--catalog", type=Path, metavar="PATH", help="stages.yaml to use (default: the repo's)")
+    _shop_option(out)
     return parser
+
+
+def _shop_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--shop", type=Path, metavar="PATH",
+                        help=f"the shop's {SHOP_FILE}, whose name, contact and services the answers use "
+                             f"(default: {SHOP_FILE} beside stages.yaml, if there is one)")
 
 
 def _country(value: str) -> str:
@@ -160,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "lang", "en") not in catalog.languages:
             raise _Fail("usage", f"--lang {args.lang}: not a language of the catalog; "
                                  f"use one of {', '.join(catalog.languages)}")
+        if args.command != "refresh-acceptance":   # (that one rewrites stages.yaml: no shop in it)
+            catalog = _with_shop(catalog, args)
         if args.command == "classify":
             return _classify(args, catalog)
         if args.command == "refresh-acceptance":
@@ -202,6 +216,36 @@ def _load_catalog(path: Path | None):
         raise _Fail("catalog", "reading stages.yaml needs PyYAML (pip install pyyaml)") from None
     except OSError as e:
         raise _Fail("catalog", f"catalog: cannot read {path}: {e.strerror}") from None
+
+
+def _with_shop(catalog, args):
+    """The catalog with the shop of --shop, or of shop.yaml beside the stages.yaml read; the
+    shop's texts must exist in every language the command writes."""
+    path = args.shop
+    if path is None:
+        source = args.catalog or default_catalog_path()
+        path = Path(source).resolve().parent / SHOP_FILE
+        if not path.is_file():
+            return catalog
+    from .catalog import CatalogError
+    from .shop import apply, load_shop
+
+    languages = _export_languages(args) if args.command == "export" else None
+    try:
+        shop = load_shop(path, catalog)
+        for lang in languages or (shop.languages if args.command == "export" else ()) or [getattr(args, "lang", "en")]:
+            load_shop(path, catalog, language=lang)
+    except CatalogError as e:
+        raise _Fail("catalog", f"shop: {e}") from None
+    except ModuleNotFoundError:
+        raise _Fail("catalog", f"reading {SHOP_FILE} needs PyYAML (pip install pyyaml)") from None
+    if args.command == "export" and not languages and shop.languages:
+        args.langs = list(shop.languages)   # the shop's site is built in these: its replies too
+    return apply(catalog, shop)
+
+
+def _export_languages(args) -> list[str] | None:
+    return [x.strip() for given in (args.langs or []) for x in given.split(",") if x.strip()] or None
 
 
 def _read(name: str) -> str:
@@ -307,7 +351,7 @@ def _check_text(name: str, text: str, catalog, today, to, *, explain: bool = Fal
 
 
 def _export(args, catalog) -> int:
-    langs = [x.strip() for given in (args.langs or []) for x in given.split(",") if x.strip()] or None
+    langs = _export_languages(args)
     if args.site_url and not args.site_url.startswith(("https://", "http://")):
         raise _Fail("usage", f"--site-url {args.site_url}: expected an address like https://help.example.com/")
     if args.folder_id is not None and args.format != "freshdesk":

@@ -30,6 +30,7 @@ from .catalog import Catalog, CatalogError, Text, _line_loader, _Validator
 from .words import Words
 
 SHOP_CONTACT = "shop"        # the catalog's contact that a shop replaces
+SHOP_FILE = "shop.yaml"      # beside stages.yaml (and mkdocs.yml)
 POLICIES = ("inquiry", "reship", "returns", "refused_duty")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
