@@ -151,7 +151,8 @@ def render_stage(stage: Stage, catalog: Catalog, lang: str = "en", languages: tu
 
 # What widget/web/case.js needs to say a shared link's case at the top of a stage page: the
 # stage's windows by service ([normal, act after] days), the names, and the words.
-CASE_WORDS = ("case_", "checker_service", "checker_going_to", "date_long", "month_names", "stage_what_to_do")
+CASE_WORDS = ("case_", "checker_service", "checker_assumed", "checker_going_to", "date_long", "month_names",
+              "stage_what_to_do")
 
 
 def _case_data(stage: Stage, catalog: Catalog, t: Words) -> str:

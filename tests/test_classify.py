@@ -221,3 +221,11 @@ def test_pipeline_is_cached_per_catalog():
     assert pipeline(CATALOG) is pipeline(CATALOG)
     other = load(ROOT / "stages.yaml")
     assert pipeline(other) is not pipeline(CATALOG)
+
+
+def test_the_case_link_carries_an_assumed_service_and_says_it_was_assumed(catalog):
+    paste = "2026/09/20 20:14 引受 新宿郵便局 163-8799 東京都\n"   # no number, no service word
+    result = check(paste, catalog, today=date(2026, 10, 20))
+    assert result["service"]["assumed"] is True
+    service = result["service"]["id"]
+    assert result["case_link"] == f"stages/{result['current_stage']}/#since=2026-09-20&service={service}&assumed=1"

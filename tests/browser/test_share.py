@@ -97,6 +97,22 @@ def test_a_case_link_says_until_when_a_wait_is_normal_and_from_when_to_act(page,
         context.close()
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_case_link_with_an_assumed_service_says_it_was_assumed_and_still_gives_the_dates(page, site_url,
+                                                                                          catalog, lang):
+    stage, service = catalog.stage("import-customs"), "air-parcel"
+    window = stage.window(service)
+    since = date(2026, 10, 1)
+    words = Words(catalog, lang)
+    _with_today(page, (since + timedelta(days=1)).isoformat())
+    page.goto(_root(site_url, lang) + case_link(stage.id, since, service, None, assumed=True))
+    name = catalog.service(service).name.get(lang)
+    act_from = words.long_date((since + timedelta(days=window.act_after_days)).isoformat())
+    lines = _case(page)
+    assert lines[1] == words("checker_service", service=words("checker_assumed", service=name))
+    assert lines[-1] == words("case_act_from", date=act_from, heading=words("stage_what_to_do"))
+
+
 @pytest.mark.parametrize("fragment, says", [
     ("since=2026-02-30&service=ems", "case_unreadable"),    # no such day
     ("since=soon", "case_unreadable"),

@@ -210,23 +210,27 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
         "destination_notes": _destination_notes(catalog, stage, place, last, when, service, figure, lang),
         "language": lang,
         "tracking_links": _tracking_links(catalog, item, place, lang),
-        "case_link": case_link(stage.id, last, None if assumed else service, country) if stage else None,
+        "case_link": case_link(stage.id, last, service, country, assumed=bool(assumed)) if stage else None,
         "input": {"lines": len(text.splitlines()), "chars": len(text)},
     }
 
 
-def case_link(stage_id: str, since: date | None, service: str | None, country: str | None) -> str:
+def case_link(stage_id: str, since: date | None, service: str | None, country: str | None, *,
+              assumed: bool = False) -> str:
     """The stage page's link that carries the case in its fragment, relative to the site's
     language root: stages/<id>/#since=2026-09-20&service=ems&to=ca. The stage page reads it
     (widget/web/case.js); a fragment never reaches the server, and nothing of the paste is in it.
+    A service the paste does not name (assumed) goes with `assumed=1`, and the page says so.
 
     >>> case_link("import-customs", date(2026, 9, 24), "ems", "US")
     'stages/import-customs/#since=2026-09-24&service=ems&to=us'
+    >>> case_link("import-customs", date(2026, 9, 24), "air-parcel", None, assumed=True)
+    'stages/import-customs/#since=2026-09-24&service=air-parcel&assumed=1'
     >>> case_link("import-customs", None, None, None)
     'stages/import-customs/'
     """
     parts = [("since", since.isoformat() if since else None), ("service", service),
-             ("to", country.lower() if country else None)]
+             ("assumed", "1" if assumed and service else None), ("to", country.lower() if country else None)]
     fragment = "&".join(f"{key}={value}" for key, value in parts if value)
     return f"stages/{stage_id}/" + (f"#{fragment}" if fragment else "")
 

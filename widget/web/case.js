@@ -1,5 +1,6 @@
 // A stage page opened from a link that carries the case in its fragment
-// (stages/<id>/#since=2026-09-20&service=ems&to=ca, made by the checker and `jptrack classify`)
+// (stages/<id>/#since=2026-09-20&service=ems&to=ca, made by the checker and `jptrack classify`;
+// `assumed=1` when the paste did not name the service)
 // says at its top since when the parcel has been at this stage, until when a wait is normal
 // and from when to act. A fragment never reaches the server and this script sends nothing.
 // The words and the stage's windows come from the page (data-jptrack-case, hooks/stages.py).
@@ -39,7 +40,10 @@ function caseLines(data, params, today) {
   const service = params.get("service");
   const window = service && data.windows[service];
   const place = data.places[(params.get("to") || "").toUpperCase()];
-  if (window) lines.push(w("checker_service", { service: data.services[service] }));
+  // a service the paste did not name: the checker assumed it, and the page says so as the checker did
+  const named = params.get("assumed") === "1" && data.words.checker_assumed
+    ? fill(data.words.checker_assumed, { service: data.services[service] }) : data.services[service];
+  if (window) lines.push(w("checker_service", { service: named }));
   if (place) lines.push(w("checker_going_to", { country: place }));
   if (data.terminal) return lines;
   if (!window) {
