@@ -142,7 +142,9 @@ class Weigher:
         typo = " (read through a typo)" if structure.corrected else ""
         if len(candidates) > 1:   # written at both ends: the side settles it
             at = side if side in ("origin", "destination") else None
-            options = {c[0]: (0.0 if at is None or c[1] == at else _OTHER_WORDING) for c in candidates}
+            # the other end's reading costs what reading any line against its own place costs
+            other = max(_OTHER_WORDING, _OTHER_SIDE[why_side]) if at else 0.0
+            options = {c[0]: (0.0 if at is None or c[1] == at else other) for c in candidates}
             if at and structure.action is not None:
                 for stage, cost in self._action_options(structure, at, why_side):
                     options.setdefault(stage, cost + _OTHER_WORDING)
