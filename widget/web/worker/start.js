@@ -68,11 +68,11 @@ async function start(message, loader, forcePlain, reason) {
   return { ...await startPython(message, loader), mode: "plain", fallback };
 }
 
-// Ask the HTTP cache first, before our own wasm request could fill it: a wasm from the cache
-// says nothing about the network.
-// `cached`: true when the snapshot has a kept copy (snapshotImage reads it), else its
-// Response from the HTTP cache, or null. `wasmCached`: the wasm's Response from the HTTP
-// cache, compiled from there. Answers before any body is read, so the compile starts at once.
+// Ask the caches first, before our own wasm request could fill the HTTP cache: a wasm from
+// the cache says nothing about the network. `cached`: true when the snapshot has a kept copy
+// (snapshotImage reads it), else its Response from the HTTP cache, or null. `wasmCached`: the
+// wasm's Response from the HTTP cache, compiled from there. Answers before any body is read,
+// so the compile starts at once.
 async function inCache(message) {
   const [kept, wasmCached] = await Promise.all(
     [copies.has(message.snapshot), fromHttpCache(message.pyodide + "pyodide.asm.wasm")]);
