@@ -113,7 +113,8 @@ def table(groups: dict[str, list], classifiers: dict) -> tuple[str, dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", type=Path, help="folder of an older jptrack package to compare with")
-    parser.add_argument("--mistakes", metavar="SET", help="list jptrack's wrong answers on this set")
+    parser.add_argument("--mistakes", metavar="SET",
+                        help="list jptrack's wrong answers on this set (with --variants, also 'dev-real two-row', ...)")
     parser.add_argument("--variants", action="store_true", help="also score the real sets' variants")
     parser.add_argument("--dev", action="store_true", help="score the dev sets only (while tuning)")
     args = parser.parse_args()
@@ -146,7 +147,10 @@ def main() -> None:
                 for group, items in groups.items():
                     if group.endswith("-real") and (group.startswith("dev") or not args.dev):
                         varied[f"{group} {name}"] = [v for v in map(make, items) if v is not None]
-                print(table(varied, {"jptrack": classifiers["jptrack"]})[0].split("\n", 1)[1])
+                text, varied_scores = table(varied, {"jptrack": classifiers["jptrack"]})
+                print(text.split("\n", 1)[1])
+                groups.update(varied)   # --mistakes "dev-real two-row" lists a variant's
+                scores.update(varied_scores)
         if args.mistakes:
             if args.mistakes not in groups:
                 raise SystemExit(f"no set {args.mistakes!r}; the sets are {list(groups)}")

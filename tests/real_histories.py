@@ -28,6 +28,8 @@ import yaml
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
 _LOWER = re.compile(r"[a-z]")
+# Not a place or a postcode: a date or time ("2017-07-15T04:07:00+08:00"), a "key : value" detail.
+_NOT_A_PLACE = re.compile(r"\b(?:19|20)\d\d\b|\d:\d\d|:")
 # A line that is only a date and time (a heading over the event below it).
 _DATE_ONLY = re.compile(r"[\d\s/:.\-+TZ年月日時分]+")
 SETS = ("dev", "heldout")
@@ -355,14 +357,17 @@ def with_typos(history: History, seed: int = 0) -> History:
 
 def two_row(history: History) -> History | None:
     """Japan Post's two-row layout: the last field of each tab-separated event line on a row
-    of its own when it is a place or a postcode (no lower-case letters), as the postal code
-    is on the real page. None when no line has such a field."""
+    of its own when it is a place or a postcode (no lower-case letters; not a date, a time or
+    a "key : value" detail), as the postal code is on the real page. None when no line has
+    such a field."""
     out_lines, labels, new_no = [], {}, {}
     changed = False
     for n, line in enumerate(history.text.splitlines(), 1):
         label = history.labels.get(n)
         fields = line.rstrip().split("\t")
-        if label is not None and len(fields) >= 3 and fields[-1].strip() and not _LOWER.search(fields[-1]):
+        last = fields[-1].strip()
+        if label is not None and len(fields) >= 3 and last and not _LOWER.search(last) \
+                and not _NOT_A_PLACE.search(last):
             out_lines.append("\t".join(fields[:-1]))
             labels[new_no.setdefault(n, len(out_lines))] = label
             out_lines.append(fields[-1])
