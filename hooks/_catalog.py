@@ -62,7 +62,8 @@ def load_shop(config, catalog: _model.Catalog | None = None) -> _shop.Shop | Non
     if cached and cached[0] == mtime:
         return cached[1]
     try:
-        shop = _shop.load_shop(path, catalog or load(config), docs_dir=config["docs_dir"], language=language)
+        shop = _shop.load_shop(path, catalog or load(config), docs_dir=config["docs_dir"],
+                               languages=(language,) if language else ())
     except _model.CatalogError as e:
         raise PluginError(f"Invalid shop file. {e}") from None
     _shops[key] = (mtime, shop)

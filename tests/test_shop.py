@@ -101,9 +101,9 @@ def test_a_shop_text_missing_in_a_built_language_stops_that_language(tmp_path, c
     data = json.loads(json.dumps(SECOND))
     del data["policies"]["reship"]["ja"]
     path = _write(tmp_path, data)
-    shop_module.load_shop(path, catalog, language="en")
+    shop_module.load_shop(path, catalog, languages=("en",))
     with pytest.raises(CatalogError, match=r"shop\.yaml:\d+: .*policies\.reship.*no ja text"):
-        shop_module.load_shop(path, catalog, language="ja")
+        shop_module.load_shop(path, catalog, languages=("en", "ja"))
 
 
 @pytest.fixture(scope="module")

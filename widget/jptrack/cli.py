@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import __file__ as _package_file
 from . import export
-from .shop import SHOP_FILE
+from .shop import SHOP_FILE, apply, load_shop
 from .words import Words
 from .catalog import CatalogError
 from .classify import MAX_INPUT_CHARS, InputTooLong, check, cyclic_gc_paused
@@ -227,20 +227,16 @@ def _with_shop(catalog, args):
         path = Path(source).resolve().parent / SHOP_FILE
         if not path.is_file():
             return catalog
-    from .catalog import CatalogError
-    from .shop import apply, load_shop
-
-    languages = _export_languages(args) if args.command == "export" else None
+    asked = _export_languages(args) if args.command == "export" else [args.lang]
     try:
-        shop = load_shop(path, catalog)
-        for lang in languages or (shop.languages if args.command == "export" else ()) or [getattr(args, "lang", "en")]:
-            load_shop(path, catalog, language=lang)
+        shop = load_shop(path, catalog, languages=tuple(asked or ()))
+        if not asked and shop.languages:   # export: the shop's site is built in these, its replies too
+            shop = load_shop(path, catalog, languages=shop.languages)
+            args.langs = list(shop.languages)
     except CatalogError as e:
         raise _Fail("catalog", f"shop: {e}") from None
     except ModuleNotFoundError:
         raise _Fail("catalog", f"reading {SHOP_FILE} needs PyYAML (pip install pyyaml)") from None
-    if args.command == "export" and not languages and shop.languages:
-        args.langs = list(shop.languages)   # the shop's site is built in these: its replies too
     return apply(catalog, shop)
 
 

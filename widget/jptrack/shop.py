@@ -55,9 +55,9 @@ class Shop:
 
 
 def load_shop(path: str | Path, catalog: Catalog, *, docs_dir: str | Path | None = None,
-              language: str | None = None) -> Shop:
+              languages: tuple[str, ...] = ()) -> Shop:
     """Read and check shop.yaml against the catalog; CatalogError with file and line on any problem.
-    With language (a language the site is built in), every text but the name must be in it."""
+    Every text but the name must be in each of `languages` (those the site or command writes)."""
     import yaml
 
     path = Path(path)
@@ -75,10 +75,10 @@ def load_shop(path: str | Path, catalog: Catalog, *, docs_dir: str | Path | None
                            line=mark.line + 1 if mark else None) from None
     reader = _ShopReader(path.name, catalog, docs_dir)
     shop = reader.shop(data)
-    lacking = [(line, where) for lang, line, where in reader.lacking if lang == language and where != "name"]
+    lacking = [(lang, line, where) for lang, line, where in reader.lacking if lang in languages and where != "name"]
     if lacking:
-        line, where = lacking[0]
-        raise CatalogError(f"no {language} text; the site is built in {language}: write it", file=path.name,
+        lang, line, where = min(lacking, key=lambda lack: languages.index(lack[0]))
+        raise CatalogError(f"no {lang} text; the site is built in {lang}: write it", file=path.name,
                            line=line, field=where)
     return shop
 
