@@ -47,7 +47,7 @@ _PLACES = {
     ("between", None): ("between",),
     ("destination", "exchange"): ("destination-exchange",),
     ("destination", "airport"): ("destination-airport",),
-    ("destination", "sorting"): ("destination-post",),
+    ("destination", "sorting"): ("destination-post", "destination-exchange"),
     ("destination", "office"): ("delivery-office",),
     ("destination", None): ("destination-airport", "destination-exchange", "destination-post", "delivery-office"),
 }
@@ -61,6 +61,11 @@ _UNSAID_BETWEEN = 0.6
 # What it costs to read a wording written for one side (国際交換局に到着) at the other, or
 # to read a wording's own action rather than the wording.
 _OTHER_WORDING = 1.0
+# The first "processing centre" an item reaches in the destination country may be its office
+# of exchange; the journey settles it, at this extra cost over a plain sorting centre. (At the
+# origin the same reading turned the last domestic scan of a cut history into "left Japan".)
+_SORTING_AS_EXCHANGE = 0.3
+_PLACE_COST = {("destination", "sorting", "destination-exchange"): _SORTING_AS_EXCHANGE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,9 +203,12 @@ class Weigher:
             places = _PLACES.get((each, role)) or _PLACES[(each, None)]
             for place in places:
                 stage = action.stage_at(place)
-                if stage and cost < options.get(stage, float("inf")):
-                    options[stage] = cost
+                total = cost + _PLACE_COST.get((each, role, place), 0.0)
+                if stage and total < options.get(stage, float("inf")):
+                    options[stage] = total
         return sorted(options.items(), key=lambda item: item[1])
+
+
 def _stage_sides(catalog) -> dict[str, str]:
     """The end each stage happens at, from where the reading actions put it: origin,
     destination, or no entry for stages that happen at either end or between."""
