@@ -237,3 +237,24 @@ def test_journey_events_in_time_order_whatever_the_page_order():
         lines = [ln for ln in parse.scan(text) if not ln.noise]
         planned = journey.plan([journey.Event(ln, READER.read(ln)) for ln in lines], [], MODEL)
         assert ([e.line.no for e in planned.ordered], planned.newest_first) == (order, newest_first), text
+
+
+def test_upu_ips_event_names_read_at_the_end_their_suffix_names():
+    # IPS, the UPU's postal software, ends its event names in (Otb) outbound and (Inb) inbound
+    assert read("2020-08-31 13:18  Send item to domestic location (Inb)").side == "destination"
+    assert read("2018-06-21 16:42  Insert item into bag (Otb)").side == "origin"
+    history = ("2026-09-20 Receive item from customer (Otb)\n2026-09-21 Insert item into bag (Otb)\n"
+               "2026-09-22 Send item abroad (Otb)\n2026-09-28 Receive item at office of exchange (Inb)\n"
+               "2026-09-29 Send item to customs (Inb)\n2026-09-30 10:00 Return item from customs (Inb)\n"
+               "2026-09-30 12:00 Send item to domestic location (Inb)\n2026-10-02 Deliver item (Inb)\n")
+    assert stages(history) == [
+        "posting-collection", "arrival-outward-office", "dispatch-outward-office", "arrival-inward-office",
+        "import-customs", "returned-from-customs", "departure-inward-office", "final-delivery"]
+
+
+def test_the_first_processing_centre_in_the_destination_country_is_its_office_of_exchange():
+    text = ("EG725089303JP\n2026-09-22 Dispatch from outward office of exchange, TOKYO INT\n"
+            "2026-09-25 Arrived at processing centre, SYDNEY\n2026-09-26 Departed processing centre, SYDNEY\n"
+            "2026-09-27 Arrived at processing centre, BRISBANE\n")
+    assert stages(text) == ["dispatch-outward-office", "arrival-inward-office", "departure-inward-office",
+                            "departure-inward-office"]
