@@ -30,8 +30,10 @@ HISTORIES = Path(__file__).resolve().parent / "histories"
 _LOWER = re.compile(r"[a-z]")
 # Not a place or a postcode: a date or time ("2017-07-15T04:07:00+08:00"), a "key : value" detail.
 _NOT_A_PLACE = re.compile(r"\b(?:19|20)\d\d\b|\d:\d\d|:")
-# A line that is only a date and time (a heading over the event below it).
-_DATE_ONLY = re.compile(r"[\d\s/:.\-+TZ年月日時分]+")
+# A line that is only a date and time (a heading over the events below it): numeric, or
+# with the month's name ("Mar 27, 2014", "Thursday 27 March 2014").
+_DATE_ONLY = re.compile(r"[\d\s/:.\-+TZ年月日時分]+"
+                        r"|(?:[A-Za-z]+,? )?(?:[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [A-Za-z]{3,9}\.? \d{4})")
 SETS = ("dev", "heldout")
 UNSURE = "?"
 _FIELDS = {"source", "found", "published", "retrieved", "kind", "viewer", "language", "origin",
@@ -322,19 +324,31 @@ def reversed_events(history: History) -> History:
     own lines kept together in their order."""
     header, groups = history.event_groups()
     all_lines = history.text.splitlines()
-    page_order = sorted(groups)
+    new_page = header + [n for block in reversed(_heading_blocks(history, groups, all_lines)) for n in block]
     out_lines, labels = [], {}
-    for n in header + [m for g in reversed(page_order) for m in groups[g]]:
+    for n in new_page:
         out_lines.append(all_lines[n - 1])
         labels[len(out_lines)] = history.labels[n]
     if isinstance(history.order, list):
-        new_no = {}
-        for i, n in enumerate(header + [m for g in reversed(page_order) for m in groups[g]], 1):
-            new_no[n] = i
+        new_no = {n: i for i, n in enumerate(new_page, 1)}
         order = [new_no[n] for n in history.order]
     else:
         order = "newest-first" if history.order == "oldest-first" else "oldest-first"
     return _relabel(history, "\n".join(out_lines), labels, "reversed", order)
+
+
+def _heading_blocks(history: History, groups: dict[int, list[int]], all_lines: list[str]) -> list[list[int]]:
+    """The page's lines in blocks that keep their place when the page is reversed: each event
+    with its own lines; under a date heading, the heading first and its events reversed."""
+    blocks: list[tuple[list[int], list[list[int]]]] = []
+    for event in sorted(groups):
+        lines = groups[event]
+        heading = [n for n in lines[:lines.index(event)]
+                   if history.attach == "auto" and _DATE_ONLY.fullmatch(all_lines[n - 1].strip())]
+        if heading or not blocks or not blocks[-1][0]:
+            blocks.append((heading, []))
+        blocks[-1][1].append([n for n in lines if n not in heading])
+    return [head + [n for group in reversed(events) for n in group] for head, events in blocks]
 
 
 def with_typos(history: History, seed: int = 0) -> History:
