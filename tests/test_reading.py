@@ -258,3 +258,19 @@ def test_the_first_processing_centre_in_the_destination_country_is_its_office_of
             "2026-09-27 Arrived at processing centre, BRISBANE\n")
     assert stages(text) == ["dispatch-outward-office", "arrival-inward-office", "departure-inward-office",
                             "departure-inward-office"]
+
+
+def test_a_postcode_outweighs_a_country_name_in_a_town_name():
+    # JFK's international service centre is in Jamaica, New York
+    assert read("22/02/2014 10:12 AM\tPROCESSED THROUGH USPS SORT FACILITY\tJAMAICA NY 11430").country == "US"
+
+
+def test_a_plain_delivered_says_nothing_of_whose_page_it_is():
+    # "Delivered" is USPS's wording too, but every post prints it: the item went to Vietnam
+    text = ("2017-05-24 15:30\tReceived at warehouse\tSEOUL, KOREA\n"
+            "2017-05-30 18:20\tAircraft departure\tICN (Incheon, Korea)\n"
+            "2017-05-30 22:10\tAircraft arrival\tHAN (HANOI, VIETNAM)\n"
+            "2017-06-07 02:50\tDelivered\n")
+    result = check(text, CATALOG, today=date(2026, 12, 2))
+    assert (result["origin"], result["destination"]["country"]) == ("KR", "VN")
+    assert [e["stage"] for e in result["events"]][-2:] == ["arrival-inward-office", "final-delivery"]

@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalog import SIDES
+from .normalize import fold
 
 __all__ = ["Ends", "Evidence", "Weigher", "side_of"]
 
@@ -115,6 +116,14 @@ class Weigher:
         # A national post's own country: its wordings happen there.
         self.source_country = {s.id: s.country for s in catalog.sources if s.country and s.scope == "national"}
         self.post_country = {s.id: s.country for s in catalog.sources if s.country}
+        # A one-word wording that is also an action word ("Delivered") is printed by every
+        # post: it says nothing of whose page the line is from.
+        self._plain_words = {t.key for action in catalog.reading.actions for t in action.words
+                             if True}
+
+    def posts(self, structure) -> set[str]:
+        """The sources whose own wording the line is (USPS for "Arrived at USPS Regional Facility")."""
+        return {c[3] for c in structure.wording or () if fold(c[2]) not in self._plain_words}
 
     def __call__(self, structure, ends: Ends) -> Evidence:
         side, why_side = self._side(structure, ends)
@@ -135,8 +144,8 @@ class Weigher:
         if structure.side:
             return structure.side, "word"
         # A line with no place of its own, in a national post's wording, is in its country.
-        for candidate in structure.wording or ():
-            side = side_of(self.source_country.get(candidate[3]), ends)
+        for source in self.posts(structure):
+            side = side_of(self.source_country.get(source), ends)
             if side:
                 return side, "post"
         return None, None

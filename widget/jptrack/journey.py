@@ -243,15 +243,17 @@ def find_ends(ordered: list[Event], numbers: list, model: Model) -> Ends:
         key = (country, end, kind)
         votes[key] = min(votes.get(key, 0.0) + weight, _VOTE_CAP[kind])
 
+    number_origin = None
     for entry in numbers:
         if entry.get("kind") == "s10" and entry.get("valid") and entry.get("country"):
-            vote(entry["country"], "origin", "number", 5.0)
+            number_origin = entry["country"]
+            vote(number_origin, "origin", "number", 5.0)
             break
     countries, sources = [], set()
     lean = {None: 0}   # by country: lines whose words point to the origin, less the destination
     for event in ordered:
         s = event.structure
-        line_sources = {c[3] for c in s.wording or ()}
+        line_sources = model.weigh.posts(s)
         sources |= line_sources
         end = _end_named(s, model)
         if s.named_destination:
@@ -271,7 +273,7 @@ def find_ends(ordered: list[Event], numbers: list, model: Model) -> Ends:
         vote(countries[0], "origin", "order", 0.75)
         vote(countries[-1], "destination", "order", 0.75)
     elif countries:   # one country alone: the end its lines', else all lines' words point to,
-        only = countries[0]   # else the start (a history begins where the item was posted)
+        only = countries[0]   # else the destination if it is not home, else the start
         named = {e.structure.named_destination for e in ordered} - {None, only}
         # ... unless a field names another country as the destination: then it is the origin;
         # or it is named only on the last events, after lines at the origin: then it is where
@@ -280,6 +282,9 @@ def find_ends(ordered: list[Event], numbers: list, model: Model) -> Ends:
                                      else lean[None])
         if leaning:
             vote(only, "origin" if leaning > 0 else "destination", "order", 0.75)
+        elif model.catalog.reading.home not in (None, only) and not number_origin:
+            # nothing says which end: on a site for items from home, another country is where it went
+            vote(only, "destination", "order", 0.4)
         else:
             vote(only, "origin", "order", 0.4)
     # The site's home country is the origin when nothing says otherwise: when it is seen, when

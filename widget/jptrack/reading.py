@@ -149,6 +149,9 @@ class Reader:
             s.country = _country_code(line.norm) or self._postcode_country(line.norm)
             if s.country == s.named_destination:   # 도착국가 : 중국(CN): the code repeats the field
                 s.country = None
+        elif s.office is None:
+            # A postcode's shape outweighs a country's name: "JAMAICA NY 11430" is in the US.
+            s.country = self._postcode_country(line.norm) or s.country
         if s.country is None and s.office is None:
             s.code_country = _office_code_country(line.norm)
         remove = (s.matched,) if s.matched and not s.code else ()
