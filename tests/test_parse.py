@@ -26,6 +26,9 @@ from jptrack.parse import location_in, parse_date, scan, without_spans
     ("12:00 am 1 January 2026", "2026-01-01T00:00"),
     ("le 6 juillet 2017 à 14h05", "2017-07-06T14:05"),
     ("14:21 13-Dec-2016\tDelivered to Transport companies\tIC. SAMDEOK", "2016-12-13T14:21"),   # Korea Post EN
+    ("2018-06-21 16:11 PM  Receive item from abroad", "2018-06-21T16:11"),   # Albanian Post: 24-hour clock and PM
+    ("2018-06-21 00:30 AM  Receive item from abroad", "2018-06-21T00:30"),
+    ("2018-06-21 16:11 AM  Receive item from abroad", "2018-06-21"),         # a contradiction: no time
 ])
 def test_date_forms(text, expected):
     assert parse_date(text) == expected
@@ -75,3 +78,10 @@ def test_blank_and_weird_lines():
     lines = scan("\n\n   \n\x00\n😴\n\u2028x")
     assert [ln.no for ln in lines] == [4, 5, 7]  # \u2028 is a line break too
     assert all(ln.date is None for ln in lines)
+
+
+def test_seven_bit_yuscii_letters_inside_words_are_read_as_letters():
+    # North Macedonia's post prints č and š as ~ and { ("Ispora~ana" is Isporačana, delivered)
+    assert scan("11/14/2018, 10:21:41 AM\tIsporaka\tIspora~ana")[0].toks[-1] == "isporacana"
+    assert "salter" in scan("Za isporaka na {alter")[0].toks
+    assert scan("~~(the former Yugoslav Republic of)~~ | x")[0].toks[:2] == ["~", "~"]

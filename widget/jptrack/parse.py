@@ -229,9 +229,11 @@ def _find_time(norm: str, line: Line) -> None:
             hour, minute = int(m.group(1)), int(m.group(2))
             ampm = m.group(3) if pattern is _CLOCK else None
             if ampm:
-                if not 1 <= hour <= 12:
+                pm = ampm in "Pp"
+                if 1 <= hour <= 12:
+                    hour = hour % 12 + (12 if pm else 0)
+                elif (hour >= 13) != pm:   # "16:11 PM" and "00:30 AM" say it twice; "16:11 AM" is wrong
                     continue
-                hour = hour % 12 + (12 if ampm in "Pp" else 0)
             if hour < 24 and minute < 60:
                 line.minutes = hour * 60 + minute
                 line.spans.append(m.span())
@@ -271,6 +273,13 @@ def scan(text: str, *, dayfirst: bool | None = None, year: int | None = None,
     return lines
 
 
+# 7-bit YUSCII, still printed by some Balkan posts, writes č š ć đ ž as ~ { } | ` ("Ispora~ana",
+# "{alter"); read inside a word, they are the letters the lexicon spells without accents.
+_YUSCII_LETTERS = {"~": "c", "^": "c", "{": "s", "}": "c", "|": "d", "`": "z"}
+_YUSCII_MARKS = re.compile(r"[~^{}|`]")
+_YUSCII = re.compile(r"(?<=[a-z])[~^{}|`](?=[a-z])|(?<![^\s])[{~^`](?=[a-z]{2})")
+
+
 def split_lines(text: str) -> list[Line]:
     """The paste's non-blank lines, with dates found but 03/04-style and yearless ones not
     yet settled (see `settle_dates`)."""
@@ -283,6 +292,8 @@ def split_lines(text: str) -> list[Line]:
             continue
         norm = unicodedata.normalize("NFKC", stripped)
         folded = fold_nfkc(norm)
+        if _YUSCII_MARKS.search(folded):
+            folded = _YUSCII.sub(lambda m: _YUSCII_LETTERS[m.group()], folded)
         line = Line(no, stripped, norm, folded, tokens(folded))
         if _HAS_DIGIT.search(norm):
             _find_date(norm, line)
