@@ -20,7 +20,8 @@ with a table of published wordings does. `jptrack` is the package in widget/. Wi
 --mistakes SET lists every wrong answer of jptrack on that set (dev-real, ...). Never ask
 it for a held-out set while tuning: those are scored, not read.
 --dev scores the dev sets only: what to run while tuning.
---variants also scores the dev and held-out real sets in upper case, reversed, with typos
+A second table scores the items posted in or bound for the catalog's home country (Japan),
+the traffic the site is for. --variants also scores the dev and held-out real sets in upper case, reversed, with typos
 and in the two-row layout (tests/real_histories.py).
 
 Targets (issue 15): held-out ≥ 95% lines, current stages and prefixes; confident-wrong ≤ 1%.
@@ -140,6 +141,12 @@ def main() -> None:
         print(f"Real tracking histories (tests/histories/), {len(histories)} in all; today = {TODAY}")
         text, scores = table(groups, classifiers)
         print(text)
+        home = catalog.reading.home
+        ours = {f"{group} {home}": [h for h in items if home in (h.meta.get("origin"), h.meta.get("destination"))]
+                for group, items in groups.items()}
+        print(f"\nOf which items posted in {home} or bound for it (the site's own traffic; jptrack only)")
+        print(table({g: items for g, items in ours.items() if items}, {"jptrack": classifiers["jptrack"]})[0]
+              .split("\n", 1)[1])
         if args.variants:
             print("\nVariants of the real sets (jptrack only)")
             for name, make in rh.VARIANTS.items():
