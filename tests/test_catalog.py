@@ -409,6 +409,8 @@ READING = textwrap.dedent("""\
         JP: [東京都]
       postcodes:
         JP: '\\d{3}-\\d{4}'
+      hedges:
+        en: [may be, will be]
     """)
 WITH_READING = VALID + READING
 
@@ -429,6 +431,7 @@ def test_reading_section_loads_and_round_trips():
     assert reading.action("delivered").stage_at("between") == "final-delivery"   # anywhere
     assert [(t.text, t.lang) for t in reading.action("delivered").words] == [("delivered", "en"), ("livré", "fr")]
     assert reading.offices[0].key == "tokyo int" and reading.home == "JP" and reading.place_only == "arrived"
+    assert [t.text for t in reading.hedges] == ["may be", "will be"]
     assert cat.load_json(c.to_json()) == c
     with pytest.raises(KeyError, match="no action 'shipped'"):
         reading.action("shipped")
@@ -468,9 +471,12 @@ def test_a_catalog_without_reading_loads_with_an_empty_lexicon():
     ("  home: JP\n", "  hoem: JP\n", "reading.hoem", "unknown field 'hoem' (did you mean 'home'?)"),
     ("place_only: arrived", "place_only: scanned", "reading.place_only",
      "expected the id of an action of reading.actions, got 'scanned'"),
+    ("en: [may be, will be]", "en: [may be, delivered]", "reading.hedges.en",
+     "'delivered' is already given in reading.actions.delivered.words"),
+    ("en: [may be, will be]", "en: [may be, will be]\n    fr: ['']", "reading.hedges.fr", "expected text, got an empty string"),
 ], ids=["stage", "place", "anywhere-and-more", "word-twice", "action-twice", "movement", "language", "no-words",
         "empty-word", "place-and-side-ok", "role", "office-country", "office-role", "region-and-country",
-        "postcode-regex", "home", "unknown-field", "place-only"])
+        "postcode-regex", "home", "unknown-field", "place-only", "hedge-is-an-action", "empty-hedge"])
 def test_a_mistake_in_reading_names_its_line_and_field(old, new, field, expected):
     source = reading_broken(old, new)
     if expected is None:   # a word may name a kind of place and a side at once

@@ -274,3 +274,13 @@ def test_a_plain_delivered_says_nothing_of_whose_page_it_is():
     result = check(text, CATALOG, today=date(2026, 12, 2))
     assert (result["origin"], result["destination"]["country"]) == ("KR", "VN")
     assert [e["stage"] for e in result["events"]][-2:] == ["arrival-inward-office", "final-delivery"]
+
+
+@pytest.mark.parametrize(("line", "action"), [
+    # Correios explains what may happen next: the item is held, not returned
+    ("30/01/2020\t07:41\tCURITIBA / PR\tNão foi autorizada a entrada do objeto no país\t"
+     "Objeto em análise de destinação - poderá ser devolvido ao remetente", "customs-held"),
+    ("Available for pickup. If not collected within 15 days it will be returned to sender", "awaiting-collection"),
+])
+def test_an_action_after_a_hedge_has_not_happened(line, action):
+    assert read(line).action.id == action

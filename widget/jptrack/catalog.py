@@ -340,6 +340,7 @@ class Lexicon:
     postcodes: tuple[tuple[str, str], ...] = ()              # ISO code -> regex of its postcodes
     home: str | None = None   # where items start unless a paste says otherwise (ISO code)
     place_only: str | None = None   # the action a dated row naming only a place stands for
+    hedges: tuple[Term, ...] = ()   # words that, just before an action, say it has not happened
 
     def action(self, action_id: str) -> Action:
         return _lookup(self.actions, action_id, "action")
@@ -366,6 +367,8 @@ class Lexicon:
             data["home"] = self.home
         if self.place_only:
             data["place_only"] = self.place_only
+        if self.hedges:
+            data["hedges"] = words(self.hedges)
         return data
 
 
@@ -819,7 +822,8 @@ PLACE_ROLES = ("exchange", "airport", "sorting", "office")
 SIDES = ("origin", "between", "destination")
 MOVEMENTS = ("leaves", "arrives")
 _READING_FIELDS = {"home": False, "actions": False, "places": False, "sides": False, "offices": False,
-                   "countries": False, "regions": False, "postcodes": False, "place_only": False}
+                   "countries": False, "regions": False, "postcodes": False, "place_only": False,
+                   "hedges": False}
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 # The states widget/jptrack/verdict.py gives; `verdicts:` labels each of them.
 VERDICT_STATES = ("normal", "act", "done", "unknown")
@@ -1319,7 +1323,8 @@ class _Validator:
         if place_only is not None and place_only not in {a.id for a in actions}:
             self.fail(f"expected the id of an action of reading.actions, got {place_only!r}",
                       section, "place_only", "reading.place_only")
-        return Lexicon(actions, places, sides, offices, countries, regions, postcodes, home, place_only)
+        hedges = self.terms(section["hedges"], section, "hedges", "reading.hedges") if "hedges" in section else ()
+        return Lexicon(actions, places, sides, offices, countries, regions, postcodes, home, place_only, hedges)
 
     def postcodes(self, section):
         table = section.get("postcodes", {})
@@ -1584,7 +1589,8 @@ class _Validator:
 def _lexicon_kind(owner: str) -> str:
     """What a `reading:` entry says of a word: action, place, side or country."""
     section = owner.split(".")[1].split("[")[0]
-    return {"actions": "action", "places": "place", "offices": "place", "sides": "side"}.get(section, "country")
+    return {"actions": "action", "places": "place", "offices": "place", "sides": "side",
+            "hedges": "hedge"}.get(section, "country")
 
 
 def _kind(value: Any) -> str:

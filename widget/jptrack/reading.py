@@ -183,7 +183,7 @@ class Reader:
         actions are only CJK words inside longer CJK text, as in menu text ("荷物の発送")."""
         glued = glue.glued if len(glue.glued) == len(toks) else None
         actions, inside, spans = [], [], []
-        hits = self.lexicon.findall(toks, None, glued)
+        hits = _unhedged(self.lexicon.findall(toks, None, glued))
         label = _destination_field(toks, hits)
         if label is not None:
             # "Destination country : MEXICO" says where the item goes, not where it is.
@@ -232,7 +232,7 @@ class Reader:
         for i, column in enumerate(_parse.columns(text)):
             if i and len(column.split()) >= _EXPLANATION_WORDS:
                 continue
-            actions += [value for _, _, facts in self.lexicon.findall(tokens(fold(column)))
+            actions += [value for _, _, facts in _unhedged(self.lexicon.findall(tokens(fold(column))))
                         for kind, value in facts if kind == "action"]
         return actions
 
@@ -317,6 +317,21 @@ def _wording_entries(catalog) -> dict[str, tuple]:
     return {k: tuple(v) for k, v in entries.items()}
 
 
+def _unhedged(hits: list) -> list:
+    """The lexicon's hits less the hedges, and less the action of a phrase right after a hedge
+    ("may be returned", "poderá ser devolvido": it has not happened)."""
+    out, hedge_end = [], None
+    for start, end, facts in hits:
+        if any(kind == "hedge" for kind, _ in facts):
+            hedge_end = end
+            continue
+        if start == hedge_end:
+            facts = tuple(fact for fact in facts if fact[0] != "action")
+        hedge_end = None
+        out.append((start, end, facts))
+    return out
+
+
 def _lexicon_phrases(lexicon) -> dict[str, tuple]:
     """Folded phrase → its facts ((kind, value), ...): a phrase can name a kind of place and
     a side at once ("outward office of exchange")."""
@@ -337,6 +352,8 @@ def _lexicon_phrases(lexicon) -> dict[str, tuple]:
             add(t.key, ("side", side))
     for office in lexicon.offices:
         add(office.key, ("office", office))
+    for t in lexicon.hedges:
+        add(t.key, ("hedge", True))
     own = {fold(name) for _, names in (*lexicon.countries, *lexicon.regions) for name in names}
     for code, name in COUNTRIES.items():
         if code not in _NOT_COUNTRY_NAMES and fold(name) not in own and fold(name) not in facts:
