@@ -284,3 +284,11 @@ def test_a_plain_delivered_says_nothing_of_whose_page_it_is():
 ])
 def test_an_action_after_a_hedge_has_not_happened(line, action):
     assert read(line).action.id == action
+
+
+@pytest.mark.parametrize(("line", "action"), [
+    ("3月12日 税関を通過しました", "customs-released"),
+    ("2月15日に日本を出発しました", "exported"),
+])
+def test_japanese_words_for_customs_release_and_leaving_japan(line, action):
+    assert read(line).action.id == action
