@@ -60,8 +60,11 @@ def test_a_wording_inside_a_longer_phrase_of_the_same_stage_stays_the_evidence()
     ("HK\tItem posted.\t2013-12-11T00:00:00", "accepted", None, None, "HK"),
     ("2020-10-30 05:46  -Receive item at delivery office (Country: US)", "arrived", "office", None, "US"),
     ("2014-07-31 Arrived the delivery office, PHILADELPHIA, PA 19104", "arrived", "office", None, "US"),
+    ("Mar 22, 2014 8:14AM\tChicago IL\tShipment Was Processed at Export Sorting Hub", "processed", "exchange",
+     "origin", None),
+    ("2023-09-23 13:29:38\tArrived at departure transport hub", "arrived", "exchange", "origin", None),
 ], ids=["india-post", "aggregator", "russian-post", "korea-post", "aliexpress-ja", "ctt", "code-column",
-        "country-in-brackets", "us-postcode"])
+        "country-in-brackets", "us-postcode", "export-hub", "cainiao-hub"])
 def test_a_line_is_read_as_action_place_side_and_country(line, action, role, side, country):
     s = read(line)
     assert (s.action.id if s.action else None, s.role, s.side, s.country) == (action, role, side, country)
