@@ -411,6 +411,9 @@ READING = textwrap.dedent("""\
         JP: '\\d{3}-\\d{4}'
       hedges:
         en: [may be, will be]
+      directions:
+        to: {en: [bound for], zh: [发往]}
+        from: {en: [from]}
     """)
 WITH_READING = VALID + READING
 
@@ -432,6 +435,8 @@ def test_reading_section_loads_and_round_trips():
     assert [(t.text, t.lang) for t in reading.action("delivered").words] == [("delivered", "en"), ("livré", "fr")]
     assert reading.offices[0].key == "tokyo int" and reading.home == "JP" and reading.place_only == "arrived"
     assert [t.text for t in reading.hedges] == ["may be", "will be"]
+    assert [(way, [t.text for t in terms]) for way, terms in reading.directions] == \
+        [("to", ["bound for", "发往"]), ("from", ["from"])]
     assert cat.load_json(c.to_json()) == c
     with pytest.raises(KeyError, match="no action 'shipped'"):
         reading.action("shipped")
@@ -474,9 +479,14 @@ def test_a_catalog_without_reading_loads_with_an_empty_lexicon():
     ("en: [may be, will be]", "en: [may be, delivered]", "reading.hedges.en",
      "'delivered' is already given in reading.actions.delivered.words"),
     ("en: [may be, will be]", "en: [may be, will be]\n    fr: ['']", "reading.hedges.fr", "expected text, got an empty string"),
+    ("from: {en: [from]}", "from: {en: [from, bound for]}", "reading.directions.from.en",
+     "'bound for' is already given in reading.directions.to"),
+    ("from: {en: [from]}", "towards: {en: [towards]}", "reading.directions",
+     "expected one of ['to', 'from'], got 'towards'"),
 ], ids=["stage", "place", "anywhere-and-more", "word-twice", "action-twice", "movement", "language", "no-words",
         "empty-word", "place-and-side-ok", "role", "office-country", "office-role", "region-and-country",
-        "postcode-regex", "home", "unknown-field", "place-only", "hedge-is-an-action", "empty-hedge"])
+        "postcode-regex", "home", "unknown-field", "place-only", "hedge-is-an-action", "empty-hedge",
+        "direction-twice", "direction-unknown"])
 def test_a_mistake_in_reading_names_its_line_and_field(old, new, field, expected):
     source = reading_broken(old, new)
     if expected is None:   # a word may name a kind of place and a side at once

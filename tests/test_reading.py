@@ -295,3 +295,23 @@ def test_an_action_after_a_hedge_has_not_happened(line, action):
 ])
 def test_japanese_words_for_customs_release_and_leaving_japan(line, action):
     assert read(line).action.id == action
+
+
+def test_a_place_after_a_direction_word_is_where_the_item_goes_or_came_from():
+    sent = read("2015-04-25 09:37:00\t离开处理中心,发往中国 北京")
+    assert (sent.country, sent.bound_for, sent.action.id) == (None, "CN", "departed")
+    arrived = read("2015-04-27 19:15:55\t到达处理中心,来自JPKIXH")
+    assert (arrived.code_country, arrived.came_from) == (None, "JP")
+    assert read("2026-09-22 Departed from JAPAN").came_from == "JP"
+
+
+def test_sent_to_the_destination_country_is_leaving_the_origin():
+    # a Chinese aggregator's view of an EMS from Japan: no line names where it is
+    text = ("2015-04-23 21:06:00\t收寄\n2015-04-25 09:37:00\t离开处理中心,发往中国 北京\n"
+            "2015-04-27 19:15:55\t到达处理中心,来自JPKIXH\n2015-04-28 13:16:15\t海关放行\n"
+            "2015-04-28 16:42:15\t投递并签收\n")
+    result = check(text, CATALOG, today=date(2026, 12, 2))
+    assert (result["origin"], result["destination"]["country"]) == ("JP", "CN")
+    assert [e["stage"] for e in result["events"]] == [
+        "posting-collection", "dispatch-outward-office", "arrival-inward-office", "returned-from-customs",
+        "final-delivery"]

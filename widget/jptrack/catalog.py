@@ -341,6 +341,7 @@ class Lexicon:
     home: str | None = None   # where items start unless a paste says otherwise (ISO code)
     place_only: str | None = None   # the action a dated row naming only a place stands for
     hedges: tuple[Term, ...] = ()   # words that, just before an action, say it has not happened
+    directions: tuple[tuple[str, tuple[Term, ...]], ...] = ()   # to|from -> words ("发往", "from")
 
     def action(self, action_id: str) -> Action:
         return _lookup(self.actions, action_id, "action")
@@ -369,6 +370,8 @@ class Lexicon:
             data["place_only"] = self.place_only
         if self.hedges:
             data["hedges"] = words(self.hedges)
+        if self.directions:
+            data["directions"] = {way: words(terms) for way, terms in self.directions}
         return data
 
 
@@ -820,10 +823,12 @@ READING_PLACES = ("origin-post", "origin-exchange", "origin-airport", "between",
 # The kinds of place a line can name (`reading.places`, `reading.offices[].role`).
 PLACE_ROLES = ("exchange", "airport", "sorting", "office")
 SIDES = ("origin", "between", "destination")
+# Words that say the place named right after them is where the item goes or came from.
+DIRECTIONS = ("to", "from")
 MOVEMENTS = ("leaves", "arrives")
 _READING_FIELDS = {"home": False, "actions": False, "places": False, "sides": False, "offices": False,
                    "countries": False, "regions": False, "postcodes": False, "place_only": False,
-                   "hedges": False}
+                   "hedges": False, "directions": False}
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 # The states widget/jptrack/verdict.py gives; `verdicts:` labels each of them.
 VERDICT_STATES = ("normal", "act", "done", "unknown")
@@ -1324,7 +1329,9 @@ class _Validator:
             self.fail(f"expected the id of an action of reading.actions, got {place_only!r}",
                       section, "place_only", "reading.place_only")
         hedges = self.terms(section["hedges"], section, "hedges", "reading.hedges") if "hedges" in section else ()
-        return Lexicon(actions, places, sides, offices, countries, regions, postcodes, home, place_only, hedges)
+        directions = tuple(self.word_groups(section, "directions", DIRECTIONS))
+        return Lexicon(actions, places, sides, offices, countries, regions, postcodes, home, place_only, hedges,
+                       directions)
 
     def postcodes(self, section):
         table = section.get("postcodes", {})
@@ -1343,8 +1350,8 @@ class _Validator:
     def word(self, value: Any, container: Any, key: Any, field: str, owner: str | None = None) -> str:
         """A lexicon word (owner: the entry it belongs to). A word may belong to one entry of
         each kind: one action, one kind of place, one side, one country; it can also name a
-        side besides anything else ("outward office of exchange", "held by import customs"),
-        but nothing else twice."""
+        side or a direction besides anything else ("outward office of exchange", "held by import
+        customs", 发往 "sent to"), but nothing else twice."""
         text = self.string(value, container, key, field)
         folded = fold(text)
         if not folded:
@@ -1353,7 +1360,7 @@ class _Validator:
         kind = _lexicon_kind(owner)
         earlier = self.seen_words.setdefault(folded, {})
         for other_kind, other in earlier.items():
-            if other != owner and (other_kind == kind or "side" not in (other_kind, kind)):
+            if other != owner and (other_kind == kind or not {"side", "direction"} & {other_kind, kind}):
                 self.fail(f"{text!r} is already given in {other}: a word may mean one thing only",
                           container, key, field)
         earlier.setdefault(kind, owner)
@@ -1590,7 +1597,7 @@ def _lexicon_kind(owner: str) -> str:
     """What a `reading:` entry says of a word: action, place, side or country."""
     section = owner.split(".")[1].split("[")[0]
     return {"actions": "action", "places": "place", "offices": "place", "sides": "side",
-            "hedges": "hedge"}.get(section, "country")
+            "hedges": "hedge", "directions": "direction"}.get(section, "country")
 
 
 def _kind(value: Any) -> str:

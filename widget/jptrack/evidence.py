@@ -55,7 +55,7 @@ _PLACES = {
 # What it costs (in the journey's units, see jptrack.journey) to read a line at another side
 # than its own words put it: a country, a word like "export", or (less sure) the country of
 # the post whose wording it is.
-_OTHER_SIDE = {"country": 2.0, "word": 2.0, "post": 1.0}
+_OTHER_SIDE = {"country": 2.0, "word": 2.0, "post": 1.0, "sent abroad": 2.0}
 # A line that says nothing of its side is read at either end for free, in a third country
 # at this cost: most items go straight from one country to the other.
 _UNSAID_BETWEEN = 0.6
@@ -135,7 +135,7 @@ class Weigher:
         return evidence or Evidence()
 
     def _side(self, structure, ends: Ends) -> tuple[str | None, str | None]:
-        """The line's side and what says so: "country" or "word"."""
+        """The line's side and what says so: "country", "word", "post" or "sent abroad"."""
         side = side_of(structure.country, ends)
         if side:
             return side, "country"
@@ -143,6 +143,12 @@ class Weigher:
             return side_of(structure.code_country, ends), "country"
         if structure.side:
             return structure.side, "word"
+        # Sent to the destination country from here, or arrived here from the origin's
+        movement = structure.action.movement if structure.action is not None else None
+        if movement == "leaves" and structure.bound_for and structure.bound_for == ends.destination:
+            return "origin", "sent abroad"   # it left from where items leave the country
+        if movement == "arrives" and structure.came_from and structure.came_from == ends.origin:
+            return "destination", "word"
         # A line with no place of its own, in a national post's wording, is in its country.
         for source in self.posts(structure):
             side = side_of(self.source_country.get(source), ends)
@@ -209,10 +215,11 @@ class Weigher:
                 cost = _UNSAID_BETWEEN if each == "between" else 0.0
             else:
                 cost = 0.0 if each == side else _OTHER_SIDE[why_side]
-            places = _PLACES.get((each, role)) or _PLACES[(each, None)]
+            here = "exchange" if why_side == "sent abroad" and each == "origin" else role
+            places = _PLACES.get((each, here)) or _PLACES[(each, None)]
             for place in places:
                 stage = action.stage_at(place)
-                total = cost + _PLACE_COST.get((each, role, place), 0.0)
+                total = cost + _PLACE_COST.get((each, here, place), 0.0)
                 if stage and total < options.get(stage, float("inf")):
                     options[stage] = total
         return sorted(options.items(), key=lambda item: item[1])

@@ -78,6 +78,8 @@ class Structure:
     office: str | None = None       # a named office or office code
     code_country: str | None = None  # the country of an office code that may be one (CNBJSA)
     named_destination: str | None = None  # a field that names where the item goes ("Destination country : MEXICO")
+    bound_for: str | None = None    # a country named after a "to" word (发往中国): where the item is sent
+    came_from: str | None = None    # a country (or office code's) named after a "from" word (来自JPKIXH)
     location: str | None = None
     corrected: bool = False         # read through a mistyped word
     loose: bool = False             # an undated line whose actions are only words inside CJK text
@@ -105,6 +107,10 @@ class Reader:
         self.lexicon = PhraseIndex(phrases.items())
         self.postcodes = [(code, re.compile(pattern)) for code, pattern in lexicon.postcodes]
         self.place_only = self.actions.get(lexicon.place_only)
+        ways = sorted((t.text for _, terms in lexicon.directions for t in terms), key=len, reverse=True)
+        # a direction word ending the text before an office code: the code is not where the line is
+        self.after_direction = re.compile(
+            "(?:" + "|".join(r"(?<![^\W\d_])" + re.escape(w) for w in ways) + r")[\s:：]*\Z", re.I) if ways else None
         self.vocabulary = _Vocabulary(list(self.entries) + list(phrases))
         self._cache: dict = {}
 
@@ -153,7 +159,9 @@ class Reader:
             # A postcode's shape outweighs a country's name: "JAMAICA NY 11430" is in the US.
             s.country = self._postcode_country(line.norm) or s.country
         if s.country is None and s.office is None:
-            s.code_country = _office_code_country(line.norm)
+            s.code_country, directed = _office_code_country(line.norm, self.after_direction)
+            if directed:   # "来自JPKIXH": the office the item came from
+                s.came_from = s.came_from or directed
         remove = (s.matched,) if s.matched and not s.code else ()
         s.location = _parse.location_in(text, remove)
         return s
@@ -189,9 +197,22 @@ class Reader:
             # "Destination country : MEXICO" says where the item goes, not where it is.
             s.named_destination = dict(hits[label + 1][2])["country"]
             hits = hits[:label] + hits[label + 2:]
+        heading, last_end = None, 0
         for start, end, facts in hits:
+            way = heading if heading and not any(t.isalnum() for t in toks[last_end:start]) else None
+            heading, last_end = None, end
             for kind, value in facts:
-                if kind == "action":
+                if kind == "direction":
+                    heading = value
+                elif way and kind in ("office", "country"):
+                    # "发往中国", "from JAPAN": where the item goes or came from, not where it is
+                    country = value.country if kind == "office" else value
+                    if way == "to":
+                        s.bound_for = s.bound_for or country
+                        s.named_destination = s.named_destination or country
+                    else:
+                        s.came_from = s.came_from or country
+                elif kind == "action":
                     actions.append(value)
                     spans.append((start, end, value))
                     inside.append(strict and glue.touches_cjk(toks, start, end))
@@ -273,14 +294,20 @@ def _stronger_role(role: str | None, other: str) -> str:
     return min(role, other, key=PLACE_ROLES.index)
 
 
-def _office_code_country(norm: str) -> str | None:
-    """The country of the first token shaped like a UPU office code (CNBJSA). A city in
-    capitals can have that shape too (BERLIN), so evidence.py only believes it when the
-    country is one of the item's two ends."""
+def _office_code_country(norm: str, after_direction=None) -> tuple[str | None, str | None]:
+    """The country of the first token shaped like a UPU office code (CNBJSA), and that of the
+    first one right after a direction word ("来自JPKIXH": where the item came from, not where
+    the line is). A city in capitals can have that shape too (BERLIN), so evidence.py only
+    believes them when the country is one of the item's two ends."""
+    here = directed = None
     for m in _OFFICE_CODE.finditer(norm):
-        if m.group(1) in COUNTRIES:
-            return m.group(1)
-    return None
+        if m.group(1) not in COUNTRIES:
+            continue
+        if after_direction and after_direction.search(norm, 0, m.start()):
+            directed = directed or m.group(1)
+        elif here is None:
+            here = m.group(1)
+    return here, directed
 
 
 class _Glue:
@@ -354,6 +381,9 @@ def _lexicon_phrases(lexicon) -> dict[str, tuple]:
         add(office.key, ("office", office))
     for t in lexicon.hedges:
         add(t.key, ("hedge", True))
+    for way, terms in lexicon.directions:
+        for t in terms:
+            add(t.key, ("direction", way))
     own = {fold(name) for _, names in (*lexicon.countries, *lexicon.regions) for name in names}
     for code, name in COUNTRIES.items():
         if code not in _NOT_COUNTRY_NAMES and fold(name) not in own and fold(name) not in facts:
