@@ -302,7 +302,8 @@ def test_a_place_after_a_direction_word_is_where_the_item_goes_or_came_from():
     assert (sent.country, sent.bound_for, sent.action.id) == (None, "CN", "departed")
     arrived = read("2015-04-27 19:15:55\t到达处理中心,来自JPKIXH")
     assert (arrived.code_country, arrived.came_from) == (None, "JP")
-    assert read("2026-09-22 Departed from JAPAN").came_from == "JP"
+    assert read("2026-09-22 Departed from JAPAN").country == "JP"          # where it left from
+    assert read("2026-09-22 In transit to JAPAN").bound_for == "JP"
 
 
 def test_sent_to_the_destination_country_is_leaving_the_origin():
