@@ -316,3 +316,11 @@ def test_sent_to_the_destination_country_is_leaving_the_origin():
     assert [e["stage"] for e in result["events"]] == [
         "posting-collection", "dispatch-outward-office", "arrival-inward-office", "returned-from-customs",
         "final-delivery"]
+
+
+@pytest.mark.parametrize(("line", "action"), [
+    ("Экспорт\t19.10.2012 01:18\tКитай CNSHAA", "exported"),      # Russian Post's operation names
+    ("Импорт\t02.11.2012 18:55\t104001\tМосква PCI-1", "imported"),
+])
+def test_russian_posts_export_and_import_operations(line, action):
+    assert read(line).action.id == action
