@@ -411,6 +411,7 @@ READING = textwrap.dedent("""\
         JP: '\\d{3}-\\d{4}'
       hedges:
         en: [may be, will be]
+      day_first: [fr]
       directions:
         to: {en: [bound for], zh: [发往]}
         from: {en: [from]}
@@ -435,6 +436,7 @@ def test_reading_section_loads_and_round_trips():
     assert [(t.text, t.lang) for t in reading.action("delivered").words] == [("delivered", "en"), ("livré", "fr")]
     assert reading.offices[0].key == "tokyo int" and reading.home == "JP" and reading.place_only == "arrived"
     assert [t.text for t in reading.hedges] == ["may be", "will be"]
+    assert reading.day_first == ("fr",)
     assert [(way, [t.text for t in terms]) for way, terms in reading.directions] == \
         [("to", ["bound for", "发往"]), ("from", ["from"])]
     assert cat.load_json(c.to_json()) == c
@@ -483,10 +485,11 @@ def test_a_catalog_without_reading_loads_with_an_empty_lexicon():
      "'bound for' is already given in reading.directions.to"),
     ("from: {en: [from]}", "towards: {en: [towards]}", "reading.directions",
      "expected one of ['to', 'from'], got 'towards'"),
+    ("day_first: [fr]", "day_first: [French]", "reading.day_first", "expected a two-letter language code"),
 ], ids=["stage", "place", "anywhere-and-more", "word-twice", "action-twice", "movement", "language", "no-words",
         "empty-word", "place-and-side-ok", "role", "office-country", "office-role", "region-and-country",
         "postcode-regex", "home", "unknown-field", "place-only", "hedge-is-an-action", "empty-hedge",
-        "direction-twice", "direction-unknown"])
+        "direction-twice", "direction-unknown", "day-first-language"])
 def test_a_mistake_in_reading_names_its_line_and_field(old, new, field, expected):
     source = reading_broken(old, new)
     if expected is None:   # a word may name a kind of place and a side at once

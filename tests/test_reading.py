@@ -324,3 +324,10 @@ def test_sent_to_the_destination_country_is_leaving_the_origin():
 ])
 def test_russian_posts_export_and_import_operations(line, action):
     assert read(line).action.id == action
+
+
+def test_dates_read_day_first_when_the_words_are_in_a_day_first_language():
+    text = "04/04/2012 14:23 Objeto encaminhado\n05/04/2012 10:06 Objeto encaminhado\n09/04/2012 13:30 Conferido"
+    assert [e["time"][:10] for e in check(text, CATALOG)["events"]] == ["2012-04-04", "2012-04-05", "2012-04-09"]
+    english = "04/04/2012 14:23 Departed\n05/04/2012 10:06 Arrived"
+    assert [e["time"][:10] for e in check(english, CATALOG)["events"]] == ["2012-04-04", "2012-05-04"]

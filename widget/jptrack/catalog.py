@@ -342,6 +342,7 @@ class Lexicon:
     place_only: str | None = None   # the action a dated row naming only a place stands for
     hedges: tuple[Term, ...] = ()   # words that, just before an action, say it has not happened
     directions: tuple[tuple[str, tuple[Term, ...]], ...] = ()   # to|from -> words ("发往", "from")
+    day_first: tuple[str, ...] = ()   # languages whose pages write 03/04 for 3 April
 
     def action(self, action_id: str) -> Action:
         return _lookup(self.actions, action_id, "action")
@@ -372,6 +373,8 @@ class Lexicon:
             data["hedges"] = words(self.hedges)
         if self.directions:
             data["directions"] = {way: words(terms) for way, terms in self.directions}
+        if self.day_first:
+            data["day_first"] = list(self.day_first)
         return data
 
 
@@ -828,7 +831,7 @@ DIRECTIONS = ("to", "from")
 MOVEMENTS = ("leaves", "arrives")
 _READING_FIELDS = {"home": False, "actions": False, "places": False, "sides": False, "offices": False,
                    "countries": False, "regions": False, "postcodes": False, "place_only": False,
-                   "hedges": False, "directions": False}
+                   "hedges": False, "directions": False, "day_first": False}
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 # The states widget/jptrack/verdict.py gives; `verdicts:` labels each of them.
 VERDICT_STATES = ("normal", "act", "done", "unknown")
@@ -1330,8 +1333,16 @@ class _Validator:
                       section, "place_only", "reading.place_only")
         hedges = self.terms(section["hedges"], section, "hedges", "reading.hedges") if "hedges" in section else ()
         directions = tuple(self.word_groups(section, "directions", DIRECTIONS))
+        day_first = tuple(self.day_first_languages(section))
         return Lexicon(actions, places, sides, offices, countries, regions, postcodes, home, place_only, hedges,
-                       directions)
+                       directions, day_first)
+
+    def day_first_languages(self, section):
+        items = self.list_of(section.get("day_first", []), section, "day_first", "reading.day_first", allow_empty=True)
+        for i, lang in enumerate(items):
+            if not isinstance(lang, str) or not _LANG.match(lang):
+                self.fail(f"expected a two-letter language code, got {lang!r}", items, i, "reading.day_first")
+            yield lang
 
     def postcodes(self, section):
         table = section.get("postcodes", {})

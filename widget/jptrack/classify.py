@@ -348,9 +348,12 @@ def _add_place(event, place) -> None:
 
 def _day_first(structures, p: Pipeline) -> bool | None:
     """Day-first dates (03/04 = 3 April) when the paste's wordings come from posts that write
-    them so, and none from a post that writes the month first."""
+    them so, or its words are in a language that does (reading.day_first: "Encaminhado"), and
+    no wording comes from a post that writes the month first."""
     orders = {p.date_order.get(c[3]) for s in structures for c in s.wording or ()}
-    if "day-first" in orders and "month-first" not in orders:
+    if "month-first" in orders:
+        return None
+    if "day-first" in orders or any(s.day_first for s in structures):
         return True
     return None
 

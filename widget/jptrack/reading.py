@@ -80,6 +80,7 @@ class Structure:
     named_destination: str | None = None  # a field that names where the item goes ("Destination country : MEXICO")
     bound_for: str | None = None    # a country named after a "to" word (发往中国): where the item is sent
     came_from: str | None = None    # a country (or office code's) named after a "from" word (来自JPKIXH)
+    day_first: bool = False         # its words are in a language whose pages write 03/04 for 3 April
     location: str | None = None
     corrected: bool = False         # read through a mistyped word
     loose: bool = False             # an undated line whose actions are only words inside CJK text
@@ -204,6 +205,8 @@ class Reader:
             for kind, value in facts:
                 if kind == "direction":
                     heading = value
+                elif kind == "day-first":
+                    s.day_first = True
                 elif way and kind in ("office", "country"):
                     # "发往中国", "from JAPAN": where the item goes or came from, not where it is
                     country = value.country if kind == "office" else value
@@ -381,6 +384,11 @@ def _lexicon_phrases(lexicon) -> dict[str, tuple]:
         add(office.key, ("office", office))
     for t in lexicon.hedges:
         add(t.key, ("hedge", True))
+    day_first = set(lexicon.day_first)
+    for action in lexicon.actions:
+        for t in action.words:
+            if t.lang in day_first:
+                add(t.key, ("day-first", True))
     for way, terms in lexicon.directions:
         for t in terms:
             add(t.key, ("direction", way))
