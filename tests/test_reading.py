@@ -215,6 +215,13 @@ def test_a_dated_row_that_names_only_a_place_is_a_scan_there():
     events = check(rows, CATALOG, explain=True)["events"]
     assert [e["stage"] for e in events] == ["posting-collection", "arrival-outward-office", "dispatch-outward-office"]
     assert "a place alone" in events[1]["why"]
+    # the same page with each place on a row of its own, under its date and time
+    two_rows = rows.replace("\t\tINTERNATIONAL", "\nINTERNATIONAL").replace("\tIC.", "\nIC.").replace(
+        "dispatch\tINTERNATIONAL", "dispatch\nINTERNATIONAL")
+    events = check(two_rows, CATALOG)["events"]
+    assert [(e["line"], e["stage"]) for e in events] == [
+        (1, "posting-collection"), (3, "arrival-outward-office"), (5, "dispatch-outward-office")]
+    assert check("2016-12-13\nINTERNATIONAL POST OFFICE", CATALOG)["events"] == []   # a date heading stays one
 
 
 def test_costs_prefer_moving_forward_along_the_stages():

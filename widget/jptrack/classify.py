@@ -162,7 +162,7 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
     structures = [p.reader.read(line) for line in lines]
     dayfirst = _day_first(structures, p) if _parse.needs_order(lines) else None
     _parse.settle_dates(lines, dayfirst=dayfirst, today=today)
-    events, headers = _events(lines, structures)
+    events, headers = _events(lines, structures, p.reader.place_only)
     _journey.apply_headings(events, headers)
     # Normalise the whole paste once: numbers.find and the service-word search normalise
     # their input again, but NFKC text passes the normaliser's quick check almost free.
@@ -313,11 +313,13 @@ def _tracking_links(catalog, number, place, lang: str = "en") -> list[dict]:
     return links
 
 
-def _events(lines, structures) -> tuple[list, list]:
+def _events(lines, structures, place_only=None) -> tuple[list, list]:
     """The lines that are events (a known wording or action, or a date), and the lines that
     hold only a date (headings over undated events), as (position in events, event). A line
     that only names a place (a postcode row, a "CITY, COUNTRY" row under its status) gives
-    its country and kind of place to the event above it when that has none."""
+    its country and kind of place to the event above it when that has none; right under a
+    bare date and time, it is that row's scan at the place (a blank status cell with its
+    place on a row of its own, reading.place_only)."""
     events, headers = [], []
     # A paste with dates is a tracking page: its undated lines that only hold a word such as
     # 発送 inside longer Japanese text are the page's menus. Without dates it is prose.
@@ -330,7 +332,13 @@ def _events(lines, structures) -> tuple[list, list]:
                 headers.append((len(events), _journey.Event(line, structure)))
                 continue
             if line.date is None:
-                if events and not line.spans:
+                header = headers[-1][1] if headers and headers[-1][0] == len(events) else None
+                if header and header.line.no == line.no - 1 and header.line.minutes is not None \
+                        and place_only and (structure.role or structure.office):
+                    headers.pop()
+                    events.append(_journey.Event(header.line, dataclasses.replace(
+                        structure, action=place_only, place_only=True)))
+                elif events and not line.spans:
                     _add_place(events[-1], structure)
                 continue  # neither dated nor read as anything: not an event
         events.append(_journey.Event(line, structure))
