@@ -333,7 +333,10 @@ def _events(lines, structures, place_only=None) -> tuple[list, list]:
                 continue
             if line.date is None:
                 header = headers[-1][1] if headers and headers[-1][0] == len(events) else None
+                # ... on a page that dates its statuses on their own rows (not USPS's date
+                # under an undated status, with the place under the date)
                 if header and header.line.no == line.no - 1 and header.line.minutes is not None \
+                        and events and events[-1].line.date is not None \
                         and place_only and (structure.role or structure.office):
                     headers.pop()
                     events.append(_journey.Event(header.line, dataclasses.replace(
