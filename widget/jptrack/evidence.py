@@ -116,14 +116,16 @@ class Weigher:
         # A national post's own country: its wordings happen there.
         self.source_country = {s.id: s.country for s in catalog.sources if s.country and s.scope == "national"}
         self.post_country = {s.id: s.country for s in catalog.sources if s.country}
-        # A one-word wording that is also an action word ("Delivered") is printed by every
-        # post: it says nothing of whose page the line is from.
-        self._plain_words = {t.key for action in catalog.reading.actions for t in action.words
-                             if True}
+        # A wording that is also a phrase of the reading lexicon ("Delivered", "Customs
+        # Clearance") is printed by every post: it says nothing of whose page the line is from.
+        plain = {t.key for action in catalog.reading.actions for t in action.words}
+        texts = [w.text for stage in catalog for w in stage.wordings]
+        texts += [text for stage in catalog for e in stage.upu for text in (e.text, e.code)]
+        self._plain_texts = frozenset(text for text in texts if fold(text) in plain)
 
     def posts(self, structure) -> set[str]:
         """The sources whose own wording the line is (USPS for "Arrived at USPS Regional Facility")."""
-        return {c[3] for c in structure.wording or () if fold(c[2]) not in self._plain_words}
+        return {c[3] for c in structure.wording or () if c[2] not in self._plain_texts}
 
     def __call__(self, structure, ends: Ends) -> Evidence:
         side, why_side = self._side(structure, ends)

@@ -208,7 +208,7 @@ class Reader:
                 elif kind == "day-first":
                     s.day_first = True
                 elif way and kind in ("office", "country"):
-                    # "发往中国", "from JAPAN": where the item goes or came from, not where it is
+                    # "发往中国", "来自北京": where the item goes or came from, not where it is
                     country = value.country if kind == "office" else value
                     if way == "to":
                         s.bound_for = s.bound_for or country
