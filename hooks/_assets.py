@@ -44,6 +44,9 @@ WORKER_ENTRY = "main.js"
 SEARCH_CHANNEL = "jptrack-search"
 PACKED_MAGIC = b"jpz1"
 PACK_BLOCK = 4096
+# What the worker and this build must agree on, defined once (here and in _runtime.py).
+SHARED = {"packedMagic": PACKED_MAGIC.decode("ascii"), "snapshotMagic": SNAPSHOT_MAGIC, "lib": PYTHON_LIB,
+          "searchChannel": SEARCH_CHANNEL}
 
 
 @dataclass
@@ -102,9 +105,7 @@ def collect(root: Path, runtime: Runtime, archive: bytes, catalog: bytes, fast: 
         **{key: name for key, (name, _) in named.items()},
         "stdlibBytes": len(fast.stdlib), "buildId": runtime.build_id, "lockInfo": runtime.lock_info,
         "sha256": {"snapshot": sha(packed), "stdlib": stdlib_sha},
-        # what the worker and this build must agree on, defined once (here and in _runtime.py)
-        "shared": {"packedMagic": PACKED_MAGIC.decode("ascii"), "snapshotMagic": SNAPSHOT_MAGIC, "lib": PYTHON_LIB,
-                   "searchChannel": SEARCH_CHANNEL},
+        "shared": SHARED,
     }
     return assets
 
@@ -178,8 +179,8 @@ def zip_package(package: Path, extra: dict[str, Path] | None = None) -> bytes:
 
 # Pyodide's image is the whole wasm memory, more than half of it zero pages, which the
 # browser would download (or read from its cache) and inflate. The published file leaves
-# them out; the worker (widget/web/worker/snapshot.js) puts them back. Layout, u32
-# little-endian: magic "jpz1", image size, run count n, n x (offset, length), the runs.
+# them out; the worker (widget/web/worker/snapshot.js) writes the runs into the wasm memory.
+# Layout, u32 little-endian: magic "jpz1", image size, run count n, n x (offset, length), the runs.
 def pack_snapshot(image: bytes) -> bytes:
     runs, start = [], None
     for offset in range(0, len(image), PACK_BLOCK):

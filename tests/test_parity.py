@@ -59,13 +59,14 @@ def parity(catalog, tmp_path_factory, request):
         # The site's fast start (same cache as the build): snapshot on the trimmed stdlib.
         runtime = hook_module("_runtime")
         made = runtime.fast_start(ROOT, runtime.find_pyodide(ROOT), archive, catalog.to_json().encode("utf-8"))
-        (tmp / "snapshot.bin").write_bytes(made.snapshot)
+        (tmp / "snapshot.bin").write_bytes(hook_module("_assets").pack_snapshot(made.snapshot))   # as published
         (tmp / "stdlib.zip").write_bytes(made.stdlib)
         fast = [str(tmp / "snapshot.bin"), str(tmp / "stdlib.zip")]
     run = subprocess.run(
         [node, str(HERE / "run.mjs"), str(tmp / "jptrack.zip"), str(tmp / "stages.json"), str(tmp / "cases.json"),
          *fast], capture_output=True, text=True, timeout=180, cwd=ROOT,
-        env={**os.environ, "JPTRACK_LIB": hook_module("_runtime").PYTHON_LIB})
+        env={**os.environ, "JPTRACK_LIB": hook_module("_runtime").PYTHON_LIB,
+             "JPTRACK_SHARED": json.dumps(hook_module("_assets").SHARED)})
     assert run.returncode == 0, run.stderr[-3000:]
     return cases, json.loads(run.stdout)
 

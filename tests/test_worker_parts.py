@@ -64,6 +64,30 @@ def test_the_worker_unpacks_the_snapshot_as_the_build_dumped_it(tmp_path):
         assert not differ, f"image {n}: {len(differ)} bytes differ, the first at {differ[0]}"
 
 
+def test_the_worker_writes_the_snapshot_runs_straight_into_the_memory(tmp_path):
+    # Pyodide copies image.subarray(start) into a memory as long as the image; a SparseImage
+    # makes that copy write the runs, from `start` on, and nothing else (the memory is zeros).
+    hook = hook_module("_assets")
+    cases, images = [], []
+    for seed, start in ((1, 48), (2, 4096 + 52), (3, 9000)):
+        image = _image(seed)
+        (tmp_path / f"{seed}.bin").write_bytes(hook.pack_snapshot(image))
+        cases.append({"packed": str(tmp_path / f"{seed}.bin"), "out": str(tmp_path / f"{seed}.out"),
+                      "magic": MAGIC, "start": start})
+        images.append((image, start))
+    output = _node({"sparse": cases}, tmp_path)["sparse"]
+    for n, ((image, start), result) in enumerate(zip(images, output)):
+        assert result["length"] == len(image) and result["header_bytes"] == start, n
+        assert result["header_matches"] == list(image[:16]), n
+        assert result["written"] and not result["written_outside"] and result["outside_all_zero"], n
+        # A restore that fails leaves Int8Array as it was, and says why.
+        assert result["thrown"] == "restore failed" and result["set_restored"], n
+        memory = (tmp_path / f"{n + 1}.out").read_bytes()
+        assert len(memory) == len(image)
+        assert memory[:len(image) - start] == image[start:], n
+        assert memory[len(image) - start:] == bytes(start), n
+
+
 @pytest.mark.parametrize("fault,message", [
     ("magic", "not a packed snapshot"),
     ("cut-table", "snapshot truncated"),

@@ -10,7 +10,9 @@
 //
 // With SNAPSHOT and STDLIB (the site's fast start, hooks/_runtime.py): restore the memory
 // snapshot on the trimmed stdlib instead, and use the catalog and modules inside it, so
-// the trimmed stdlib is exercised on every case.
+// the trimmed stdlib is exercised on every case. SNAPSHOT is the file the site publishes
+// (packed), restored by the worker's own code (widget/web/worker/snapshot.js), with the
+// magic numbers of the asset list's "shared" in JPTRACK_SHARED (JSON).
 //
 // ARCHIVE is the zip hooks/_assets.py builds from widget/jptrack/*.py, CATALOG is
 // catalog.to_json(), CASES is [{id, text, today}]. tests/test_parity.py builds all three,
@@ -32,9 +34,14 @@ const LIB = process.env.JPTRACK_LIB;   // hooks/_runtime.py PYTHON_LIB (tests/te
 let pyodide;
 if (snapshot) {
   const info = JSON.parse(readFileSync(indexURL + "pyodide-lock.json", "utf8")).info;
-  pyodide = await loadPyodide({ indexURL, stdLibURL: resolve(stdlib), packages: [],
-                                lockFileContents: { info, packages: {} },
-                                _loadSnapshot: new Uint8Array(readFileSync(snapshot)) });
+  globalThis.self ??= { fetch: globalThis.fetch, postMessage() {} };   // what the worker's modules expect
+  const { restoringSparse, sparseImage } = await import("../../widget/web/worker/snapshot.js");
+  const bytes = readFileSync(snapshot);
+  const image = sparseImage(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), null,
+                            JSON.parse(process.env.JPTRACK_SHARED));
+  pyodide = await restoringSparse(() => loadPyodide({ indexURL, stdLibURL: resolve(stdlib), packages: [],
+                                                      lockFileContents: { info, packages: {} }, _loadSnapshot: image }));
+  if (!image.written) throw new Error("the snapshot's runs were never written into the memory");
   pyodide.FS.mkdirTree(LIB);
 } else {
   pyodide = await loadPyodide({ indexURL });

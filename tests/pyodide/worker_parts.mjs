@@ -4,9 +4,12 @@
 //
 //   node tests/pyodide/worker_parts.mjs REQUEST.json
 //
-// REQUEST: {"unpack": [{packed, out, magic}], "modules": true}
+// REQUEST: {"unpack": [{packed, out, magic}], "sparse": [{packed, out, magic, start}], "modules": true}
 //   unpack   each packed file is read with PackedSnapshot and its image saved to `out`; or
 //            the reader's error message is reported.
+//   sparse   each packed file as a SparseImage, copied as Pyodide's restore copies it (into
+//            a zeroed memory as long as the image, from `start` on) inside restoringSparse,
+//            the memory saved to `out`; and the same copy outside it, and a restore that throws.
 //   modules  compile wasm modules through the worker's WebAssembly.Module and report which
 //            came out as the same object.
 // Prints {"unpack": [{size, error?}], "modules": {...}} as JSON.
@@ -15,7 +18,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 const request = JSON.parse(readFileSync(process.argv[2], "utf8"));
 globalThis.self = { fetch: async () => { throw new Error("no network here"); }, postMessage() {},
                     location: { href: "http://localhost/main.js", origin: "http://localhost" } };
-const { PackedSnapshot } = await import("../../widget/web/worker/snapshot.js");
+const { PackedSnapshot, SparseImage, restoringSparse } = await import("../../widget/web/worker/snapshot.js");
 const { memoTinyModules } = await import("../../widget/web/worker/wasm.js");
 
 const output = {};
@@ -31,6 +34,36 @@ if (request.unpack) {
       return { error: String(error.message) };
     }
   });
+}
+
+const read = (path) => {
+  const bytes = readFileSync(path);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+};
+
+if (request.sparse) {
+  const set = Int8Array.prototype.set;
+  output.sparse = [];
+  for (const { packed, out, magic, start } of request.sparse) {
+    const image = new SparseImage(new PackedSnapshot(read(packed), magic), start);
+    const memory = new Int8Array(image.length);   // Pyodide: INITIAL_MEMORY = image.length
+    const outside = new Int8Array(image.length);
+    outside.set(image.subarray(start));
+    const writtenOutside = image.written;
+    await restoringSparse(async () => memory.set(image.subarray(start)));
+    writeFileSync(out, memory);
+    let thrown = null;
+    try {
+      await restoringSparse(async () => { throw new Error("restore failed"); });
+    } catch (error) {
+      thrown = error.message;
+    }
+    output.sparse.push({
+      length: image.length, header_bytes: image.byteLength, written: image.written, written_outside: writtenOutside,
+      outside_all_zero: outside.every((b) => b === 0), thrown, set_restored: Int8Array.prototype.set === set,
+      header_matches: Array.from(image.subarray(0, 16)),
+    });
+  }
 }
 
 // A module importing one function of the given signature and exporting it (what
