@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import posixpath
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 import _catalog
 from jptrack import export
@@ -66,12 +67,27 @@ def on_config(config: MkDocsConfig) -> None:
         config.site_dir = os.path.join(config.site_dir, sub)
         if config.site_url:
             config.site_url = config.site_url.rstrip("/") + f"/{sub}/"
-    # The switcher's links, relative to this build's root (the `url` filter resolves them).
+    # The switcher's links, relative to this build's root (the `url` filter resolves them),
+    # and each language's root address, for the sitemap's hreflang alternates.
     up = "../" if sub else ""
-    config.extra["alternate"] = [
-        {"name": catalog.language_name(other), "lang": other,
-         "link": up + (folder(other) + "/" if folder(other) else "") or "./"}
-        for other in built] if len(built) > 1 else []
+    entries = []
+    for other in built:
+        link = up + (folder(other) + "/" if folder(other) else "") or "./"
+        entries.append({"name": catalog.language_name(other), "lang": other, "link": link,
+                        "root": urljoin(config.site_url, link) if config.site_url else ""})
+    config.extra["alternate"] = Switcher(tuple(entries)) if len(built) > 1 else None
+
+
+class Switcher:
+    """config.extra.alternate: the header's language switcher (overrides/partials/alternate.html
+    lists `languages`). Truthy, so Material's header includes the switcher, but not iterable,
+    so Material's base.html writes no `<link rel="alternate">` to each language's home page:
+    its script would fetch every such language's sitemap.xml on every page load, for a switch
+    to the twin page that our switcher's links already make. The hreflang alternates are in
+    each language's sitemap.xml instead (overrides/sitemap.xml), each to the twin page."""
+
+    def __init__(self, languages: tuple[dict, ...]):
+        self.languages = languages
 
 
 # Use each hand-written page's translation in the English page's place.

@@ -55,6 +55,33 @@ def test_the_switcher_links_each_page_to_its_twin(built_site, catalog, lang):
         assert twin.is_file() and f'<html lang="{other}"' in twin.read_text(encoding="utf-8"), (other, href)
 
 
+@pytest.mark.parametrize("lang", BUILT)
+def test_the_sitemap_gives_every_page_its_twins_as_hreflang_alternates(built_site, site_address, lang):
+    import xml.etree.ElementTree as ET
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.fromstring(_page(built_site, lang, "sitemap.xml"))
+    urls = root.findall("s:url", ns)
+    assert len(urls) > 20
+    for url in urls:
+        alternates = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
+        assert set(alternates) == ({*BUILT, "x-default"} if len(BUILT) > 1 else set()), url.findtext("s:loc", None, ns)
+        assert alternates.get(lang, url.findtext("s:loc", None, ns)) == url.findtext("s:loc", None, ns)
+        for other, href in alternates.items():
+            assert href.startswith(site_address), href   # absolute, as search engines require
+            other = "en" if other == "x-default" else other
+            twin = built_site / href[len(site_address):] / "index.html"
+            assert twin.is_file() and f'<html lang="{other}"' in twin.read_text(encoding="utf-8"), (lang, href)
+
+
+@pytest.mark.parametrize("lang", BUILT)
+def test_no_page_head_links_the_language_homes(built_site, catalog, lang):
+    # Material's script fetches the sitemap.xml of every <link rel="alternate"> on every
+    # page load, for a switch our own switcher makes: the alternates are in the sitemap.
+    for path in ("index.html", "check/index.html", f"stages/{catalog.stages[0].id}/index.html"):
+        head = _page(built_site, lang, path).split("</head>", 1)[0]
+        assert not re.findall(r'<link rel="alternate"[^>]*hreflang', head), path
+
+
 @pytest.mark.parametrize("lang", [x for x in BUILT if x != "en"])
 def test_each_language_checker_runs_from_the_one_copy_of_the_runtime_at_the_root(built_site, lang):
     folder = built_site / languages.folder(lang)

@@ -95,6 +95,18 @@ def test_the_switcher_keeps_the_reader_on_the_same_page(page, site_url, catalog,
     assert page.inner_text("h1").rstrip("¶") == stage.title.get(lang)   # ¶: the heading's permalink
 
 
+@pytest.mark.parametrize("lang", BUILT)
+def test_a_page_fetches_its_own_sitemap_only(page, site_url, catalog, lang):
+    # Instant navigation reads this build's sitemap.xml; the other languages' sitemaps
+    # (which Material fetches for each <link rel="alternate"> in the head) are never needed.
+    sitemaps = []
+    page.on("request", lambda request: sitemaps.append(urlsplit(request.url).path)
+            if request.url.endswith("sitemap.xml") else None)
+    page.goto(f"{_root(site_url, lang)}stages/{catalog.stages[1].id}/")
+    page.wait_for_load_state("networkidle")
+    assert sitemaps == [urlsplit(_root(site_url, lang)).path + "sitemap.xml"]
+
+
 @pytest.mark.parametrize("lang", OTHERS)
 def test_search_finds_each_stage_first_by_its_wordings_and_title_in_the_language(page, site_url, catalog, lang):
     root = _root(site_url, lang)
