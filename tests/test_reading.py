@@ -297,6 +297,27 @@ def test_an_action_after_a_hedge_has_not_happened(line, action):
 
 
 @pytest.mark.parametrize(("line", "action"), [
+    # DHL Express: the event type, then its description, which is the status that matters
+    ("2015-09-25\t03:28:00\tCD\tClearance event\tClearance is pending while shipment waybill and/or "
+     "invoice images are being reviewed\tAKL\tAUCKLAND - NEW ZEALAND", "customs-held"),
+    ("2015-10-03\t14:36:00\tUD\tClearance event\tDHL needs further information from the importer.\t"
+     "A DHL representative will contact the importer", "customs-held"),
+    # Correios asks the importer for data, then reviews it
+    ("31/07/2019\t14:15\tCURITIBA/PR\tFaltam informações. Sua ação é necessária\tAcesse o ambiente "
+     "Minhas Importações", "customs-held"),
+    ("31/07/2019\t15:10\tCURITIBA/PR\tInformações prestadas pelo cliente em análise\tRegistrado por "
+     "CENTRO INTERNACIONAL PR - CURITIBA/PR", "customs-held"),
+    # an explanation in a column of its own still names no action after a hedge
+    ("2024-01-05 10:00\tEn tránsito\tSi hay algún problema con la entrega, el envío será devuelto al remitente",
+     "moving"),
+    # Correios's older event list: "Conferido" is a scan at the unit
+    ("PAR\t16\t09/04/2012\t13:30\tConferido\tUNIDADE TRAT INTERNACIONAL SAO PAULO", "processed"),
+])
+def test_a_status_in_any_column_decides_and_customs_asking_for_something_is_a_hold(line, action):
+    assert read(line).action.id == action
+
+
+@pytest.mark.parametrize(("line", "action"), [
     ("3月12日 税関を通過しました", "customs-released"),
     ("2月15日に日本を出発しました", "exported"),
 ])

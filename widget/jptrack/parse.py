@@ -53,7 +53,7 @@ from .normalize import fold, fold_nfkc
 from .phrases import tokens
 
 __all__ = ["Line", "scan", "split_lines", "needs_order", "settle_dates", "parse_date", "location_in",
-           "without_spans", "columns", "has_columns"]
+           "without_spans"]
 
 
 # ---------------------------------------------------------------------------
@@ -439,17 +439,6 @@ def location_in(text: str, remove: tuple[str, ...] = ()) -> str | None:
     return result[:160] or None
 
 
-def has_columns(text: str) -> bool:
-    """Is the line a row of columns (tabs, bars or wide gaps besides where its date was)?"""
-    return len([part for part in _COLUMN_SPLIT.split(text) if _HAS_WORD.search(part)]) > 1
-
-
-def columns(text: str) -> list[str]:
-    """The columns of a line's text (`without_spans`) that hold a word, in order."""
-    parts = (part.strip(" .:-()[]·•├└│") for part in _COLUMN_SPLIT.split(text))
-    return [part for part in parts if part and _HAS_WORD.search(part)]
-
-
 _pattern_cache: dict[str, re.Pattern] = {}
 
 
@@ -479,15 +468,10 @@ def _is_noise(folded: str) -> bool:
 _HAS_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"\d{4}")
 _HAS_WORDCHAR = re.compile(r"\w")
-# Two letters in a row, or a Japanese, Chinese or Korean character: a word, not the "T" left
-# of an ISO date.
-_HAS_WORD = re.compile(r"[^\W\d_]{2}|[\u3040-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"\w+")
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}")
 # Every branch starts with a literal (" ?[,;|]" spelt as two branches, same order), so
 # the regex engine can skip to those characters instead of trying each position.
-# Columns of a copied table: tabs, a bar, or a wide gap (commas also split a place's parts).
-_COLUMN_SPLIT = re.compile(r"\t+| {2,}| ?\| ?| - ")
 _FIELD_SPLIT = re.compile(r"\t+| {2,}| [,;|] ?|[,;|] ?| - ")
 
 # Month names in the languages of the destination posts' pages (en, fr, de) → month.

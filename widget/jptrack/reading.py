@@ -56,8 +56,6 @@ _LATIN_WORD = re.compile(f"[{WORD_CHARS}]+")
 # A two-letter country code as a field: at the start or after a tab, bracket, comma or colon,
 # and before a tab, bracket, comma or the end.
 _COUNTRY_FIELD = re.compile(r"(?:^|[\t\[(,:]) ?([A-Z]{2}) ?(?=$|[\t\]),])")
-# A column after the first with this many words is an explanation, not a status.
-_EXPLANATION_WORDS = 5
 # A word shorter than this is never read as a typo of another (too many near neighbours).
 _MIN_TYPO_LENGTH = 5
 # ... and one with a wrong letter only from this length (looked/booked, sorted/ported).
@@ -137,17 +135,14 @@ class Reader:
         if s.wording is None and corrected is not None:
             wording_span = self._wording(s, line, corrected, glue)
             s.corrected = s.wording is not None
-        # A row of columns names its status first; a sentence ("arrived ... and is ready for
-        # pickup") is about its last action.
-        columns = text if _parse.has_columns(line.norm) else None
-        action_spans = self._lexicon(s, corrected or line.toks, glue, columns, strict=undated)
+        action_spans = self._lexicon(s, corrected or line.toks, glue, strict=undated)
         if wording_span and self._inside_other_action(s, wording_span, action_spans):
             # The wording is part of a longer phrase that means another stage ("Delivered" in
             # Korea Post's "Delivered to Transport companies"): the longer phrase is what was meant.
             s.wording = s.matched = None
             s.corrected = False
         if s.wording is None and corrected is not None and s.action is not None:
-            s.corrected = not self._lexicon_without_typos_agrees(s, line, glue, columns, undated)
+            s.corrected = not self._lexicon_without_typos_agrees(s, line, glue, undated)
         if s.wording is None and s.action is None and not undated and (s.role or s.office) and self.place_only:
             # A row with a date and a place but no status (Korea Post's blank status cells)
             # is the item scanned at that place.
@@ -186,10 +181,10 @@ class Reader:
             s.matched, s.code = code, True
         return None
 
-    def _lexicon(self, s: Structure, toks, glue, columns, strict: bool) -> list[tuple[int, int, str]]:
-        """Actions, kinds of place, sides, offices and countries the line names. columns: the
-        line's text when it is a row of columns; strict (on undated lines): note when its
-        actions are only CJK words inside longer CJK text, as in menu text ("荷物の発送")."""
+    def _lexicon(self, s: Structure, toks, glue, strict: bool) -> list[tuple[int, int, str]]:
+        """Actions, kinds of place, sides, offices and countries the line names. strict (on
+        undated lines): note when its actions are only CJK words inside longer CJK text, as in
+        menu text ("荷物の発送")."""
         glued = glue.glued if len(glue.glued) == len(toks) else None
         actions, inside, spans = [], [], []
         hits = _unhedged(self.lexicon.findall(toks, None, glued))
@@ -230,8 +225,10 @@ class Reader:
                     s.country = value
         if actions:
             s.loose = all(inside)
-            deciding = self._status_field_actions(columns) if columns and len(set(actions)) > 1 else None
-            s.action = self.actions[max(deciding or actions, key=self.rank.__getitem__)]
+            # Of several, the action ranked last decides, whichever column names it: a courier's
+            # description ("Clearance event | Clearance is pending ...") is its status, and a
+            # page's explanation ("... will be returned") names no action (reading.hedges).
+            s.action = self.actions[max(actions, key=self.rank.__getitem__)]
         return spans
 
     def _inside_other_action(self, s: Structure, span: tuple[int, int], action_spans) -> bool:
@@ -241,24 +238,11 @@ class Reader:
                    and stages.isdisjoint(stage for _, stage in self.actions[action].stages)
                    for a, b, action in action_spans)
 
-    def _lexicon_without_typos_agrees(self, s: Structure, line, glue, columns, undated) -> bool:
+    def _lexicon_without_typos_agrees(self, s: Structure, line, glue, undated) -> bool:
         """Does the line, read as typed, say the same action? (Then no typo was needed.)"""
         plain = Structure()
-        self._lexicon(plain, line.toks, glue, columns, strict=undated)
+        self._lexicon(plain, line.toks, glue, strict=undated)
         return plain.action is s.action
-
-    def _status_field_actions(self, text: str) -> list[str]:
-        """The actions of the line's columns but its explanations: a page's status column
-        comes before any sentence that explains it ("En tránsito | ... if there is a problem
-        it will be returned"), while short columns refine it (Таможенное оформление |
-        Выпущено таможней)."""
-        actions = []
-        for i, column in enumerate(_parse.columns(text)):
-            if i and len(column.split()) >= _EXPLANATION_WORDS:
-                continue
-            actions += [value for _, _, facts in _unhedged(self.lexicon.findall(tokens(fold(column))))
-                        for kind, value in facts if kind == "action"]
-        return actions
 
     def _postcode_country(self, norm: str) -> str | None:
         for code, pattern in self.postcodes:
@@ -405,9 +389,10 @@ class _Vocabulary:
     letter (one missing, extra, wrong or swapped) as the word it was meant to be."""
 
     def __init__(self, phrases):
-        words = {t for phrase in phrases for t in tokens(phrase)
-                 if len(t) >= _MIN_TYPO_LENGTH and _LATIN_WORD.fullmatch(t) and not t.isdigit()}
+        known = {t for phrase in phrases for t in tokens(phrase)}
+        words = {t for t in known if len(t) >= _MIN_TYPO_LENGTH and _LATIN_WORD.fullmatch(t) and not t.isdigit()}
         self.words = words
+        self.known = known   # a word of the catalog's is no typo, however short ("pelo", not "pelos")
         near: dict[str, str | None] = {}
         for word in words:
             for variant in _deletions(word):
@@ -429,7 +414,7 @@ class _Vocabulary:
         return out if changed else None
 
     def fix(self, tok: str) -> str | None:
-        if len(tok) < _MIN_TYPO_LENGTH - 1 or tok in self.words or not _LATIN_WORD.fullmatch(tok) \
+        if len(tok) < _MIN_TYPO_LENGTH - 1 or tok in self.known or not _LATIN_WORD.fullmatch(tok) \
                 or any(c.isdigit() for c in tok):
             return None
         if tok in self._seen:
