@@ -318,6 +318,19 @@ def test_a_status_in_any_column_decides_and_customs_asking_for_something_is_a_ho
 
 
 @pytest.mark.parametrize(("line", "action"), [
+    # Japanese, Chinese and Korean sentences end on what happened last
+    ("7月 3日 税関をパスしてカナダの国際交換支店から発送", "departed"),
+    ("とくに税関で止まっているというようなこともなく順調に荷物は最寄りの郵便局まで到着していることがわかりました", "arrived"),
+    # a row of English (or columns) still goes by the lexicon's order: the customs scan, not
+    # the "(domestic transit)" that qualifies it
+    ("2017-03-30T15:32:38+08:00\tTransit Station export customs scan (domestic transit )", "customs"),
+    ("Pre-Shipment Info Sent to USPS (5/27)", "notified"),
+])
+def test_a_cjk_sentence_is_about_its_last_action(line, action):
+    assert read(line).action.id == action
+
+
+@pytest.mark.parametrize(("line", "action"), [
     ("3月12日 税関を通過しました", "customs-released"),
     ("2月15日に日本を出発しました", "exported"),
 ])

@@ -53,7 +53,7 @@ from .normalize import fold, fold_nfkc
 from .phrases import tokens
 
 __all__ = ["Line", "scan", "split_lines", "needs_order", "settle_dates", "parse_date", "location_in",
-           "without_spans"]
+           "without_spans", "has_columns"]
 
 
 # ---------------------------------------------------------------------------
@@ -439,6 +439,11 @@ def location_in(text: str, remove: tuple[str, ...] = ()) -> str | None:
     return result[:160] or None
 
 
+def has_columns(text: str) -> bool:
+    """Is the line a row of columns (tabs, bars or wide gaps besides where its date was)?"""
+    return len([part for part in _COLUMN_SPLIT.split(text) if _HAS_WORD.search(part)]) > 1
+
+
 _pattern_cache: dict[str, re.Pattern] = {}
 
 
@@ -468,10 +473,15 @@ def _is_noise(folded: str) -> bool:
 _HAS_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"\d{4}")
 _HAS_WORDCHAR = re.compile(r"\w")
+# Two letters in a row, or a Japanese, Chinese or Korean character: a word, not the "T" left
+# of an ISO date.
+_HAS_WORD = re.compile(r"[^\W\d_]{2}|[\u3040-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"\w+")
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}")
 # Every branch starts with a literal (" ?[,;|]" spelt as two branches, same order), so
 # the regex engine can skip to those characters instead of trying each position.
+# Columns of a copied table: tabs, a bar, or a wide gap.
+_COLUMN_SPLIT = re.compile(r"\t+| {2,}| ?\| ?| - ")
 _FIELD_SPLIT = re.compile(r"\t+| {2,}| [,;|] ?|[,;|] ?| - ")
 
 # Month names in the languages of the destination posts' pages (en, fr, de) → month.

@@ -135,14 +135,15 @@ class Reader:
         if s.wording is None and corrected is not None:
             wording_span = self._wording(s, line, corrected, glue)
             s.corrected = s.wording is not None
-        action_spans = self._lexicon(s, corrected or line.toks, glue, strict=undated)
+        sentence = any(map(is_cjk, text)) and not _parse.has_columns(text)
+        action_spans = self._lexicon(s, corrected or line.toks, glue, strict=undated, sentence=sentence)
         if wording_span and self._inside_other_action(s, wording_span, action_spans):
             # The wording is part of a longer phrase that means another stage ("Delivered" in
             # Korea Post's "Delivered to Transport companies"): the longer phrase is what was meant.
             s.wording = s.matched = None
             s.corrected = False
         if s.wording is None and corrected is not None and s.action is not None:
-            s.corrected = not self._lexicon_without_typos_agrees(s, line, glue, undated)
+            s.corrected = not self._lexicon_without_typos_agrees(s, line, glue, undated, sentence)
         if s.wording is None and s.action is None and not undated and (s.role or s.office) and self.place_only:
             # A row with a date and a place but no status (Korea Post's blank status cells)
             # is the item scanned at that place.
@@ -181,10 +182,10 @@ class Reader:
             s.matched, s.code = code, True
         return None
 
-    def _lexicon(self, s: Structure, toks, glue, strict: bool) -> list[tuple[int, int, str]]:
+    def _lexicon(self, s: Structure, toks, glue, strict: bool, sentence: bool) -> list[tuple[int, int, str]]:
         """Actions, kinds of place, sides, offices and countries the line names. strict (on
         undated lines): note when its actions are only CJK words inside longer CJK text, as in
-        menu text ("荷物の発送")."""
+        menu text ("荷物の発送"); sentence: the line is one CJK sentence, not a row of columns."""
         glued = glue.glued if len(glue.glued) == len(toks) else None
         actions, inside, spans = [], [], []
         hits = _unhedged(self.lexicon.findall(toks, None, glued))
@@ -227,8 +228,10 @@ class Reader:
             s.loose = all(inside)
             # Of several, the action ranked last decides, whichever column names it: a courier's
             # description ("Clearance event | Clearance is pending ...") is its status, and a
-            # page's explanation ("... will be returned") names no action (reading.hedges).
-            s.action = self.actions[max(actions, key=self.rank.__getitem__)]
+            # page's explanation ("... will be returned") names no action (reading.hedges). A
+            # Japanese, Chinese or Korean sentence ends on what happened last ("税関をパスして
+            # ...から発送": passed customs, then was sent on).
+            s.action = self.actions[actions[-1] if sentence else max(actions, key=self.rank.__getitem__)]
         return spans
 
     def _inside_other_action(self, s: Structure, span: tuple[int, int], action_spans) -> bool:
@@ -238,10 +241,10 @@ class Reader:
                    and stages.isdisjoint(stage for _, stage in self.actions[action].stages)
                    for a, b, action in action_spans)
 
-    def _lexicon_without_typos_agrees(self, s: Structure, line, glue, undated) -> bool:
+    def _lexicon_without_typos_agrees(self, s: Structure, line, glue, undated, sentence) -> bool:
         """Does the line, read as typed, say the same action? (Then no typo was needed.)"""
         plain = Structure()
-        self._lexicon(plain, line.toks, glue, strict=undated)
+        self._lexicon(plain, line.toks, glue, strict=undated, sentence=sentence)
         return plain.action is s.action
 
     def _postcode_country(self, norm: str) -> str | None:
