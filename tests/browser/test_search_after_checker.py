@@ -3,7 +3,8 @@
 Building the index costs a few hundred ms of CPU at page start, which on 2 cores delayed
 the checker's first result; hooks/checker.py starts Material's search worker there through
 widget/web/search-after-checker.js, which holds the index until checker.js says the engine
-is ready or failed, or for HOLD_MS at most. Search must work in every case. The wrapper
+is ready or failed and any check pasted meanwhile is answered, or for HOLD_MS at most.
+Search must work in every case. The wrapper
 loads Material's own worker (search.<hash>.min.js) when it lets go, so the time of that
 request is the time the index starts to be built.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 
-from test_checker import WIDGET, configure
+from test_checker import DELIVERED, WIDGET, configure, submit
 from test_search import first_result, open_search
 
 HOLD_S = 3.0   # widget/web/search-after-checker.js HOLD_MS
@@ -82,6 +83,25 @@ def test_a_ready_checker_in_another_tab_lets_the_index_go_at_once(context, site_
     second.goto(site_url)
     waited = requests.wait_for_material(second, HOLD_S + 5) - requests.wrapper
     assert waited < HOLD_S - 1, f"the index waited {waited:.1f} s though a checker was ready"
+
+
+def test_a_check_pasted_while_python_loads_is_answered_before_the_index_is_built(page, site_url):
+    # The customer pasted before the engine was ready: the index waits for that answer.
+    material = []
+    page.on("request", lambda request: material.append(request) if MATERIAL.search(request.url) else None)
+    configure(page)
+    page.goto(site_url + "check/")
+    page.wait_for_selector(f"{WIDGET}[data-bound]")
+    assert page.evaluate("performance.getEntriesByName('jptrack:ready').length") == 0, "Python was ready already"
+    assert submit(page, DELIVERED) == "result"
+    answered = page.evaluate("performance.timeOrigin + performance.getEntriesByName('jptrack:result')[0].startTime")
+    deadline = time.monotonic() + HOLD_S + 5
+    while not material and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert material, "Material's search worker never started"
+    material[0].response()   # its timing is filled in once it is answered
+    started = material[0].timing["startTime"]
+    assert started > 0 and started >= answered, f"the index started {answered - started:.0f} ms before the first answer"
 
 
 def test_pages_without_the_checker_start_search_at_once(page, site_url):

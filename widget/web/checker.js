@@ -119,6 +119,7 @@ const engine = {
           this.pending.delete(data.id);
           if (data.type === "reply") request.resolve(data);
           else request.reject(new Error(data.message));
+          setTimeout(() => this.letSearchGo(), 0);   // once the answer is on the page (run() renders it first)
         }
       };
       const fast = config().snapshot !== false && assets.snapshot;
@@ -186,14 +187,24 @@ const engine = {
       if (this.from) root.dataset.engineFrom = this.from;
       showEngineState(root);
     }
-    if (!this.searchTold && this.settled()) {
-      this.searchTold = true;
-      tellSearch();
-    }
+    this.letSearchGo();
   },
 
   settled() {
     return this.state === "ready" || this.state === "failed";
+  },
+
+  // Material's search index is built once the engine is settled and no check waits for its
+  // answer: a customer who pasted while Python loaded gets the answer before the index.
+  idle() {
+    return this.settled() && this.pending.size === 0;
+  },
+
+  letSearchGo() {
+    if (!this.searchTold && this.idle()) {
+      this.searchTold = true;
+      tellSearch();
+    }
   },
 };
 
@@ -202,8 +213,9 @@ const engine = {
 // ---------------------------------------------------------------------------
 
 // Building the index beside Python's start delays the first result on a small machine, so
-// Material's search worker holds it until told here that the engine is ready or failed
-// (it also stops waiting after a few seconds by itself).
+// Material's search worker holds it until told here that the engine is ready or failed and
+// the checks pasted meanwhile have their answers (it also stops waiting after a few seconds
+// by itself).
 // Any page of the site may answer (BroadcastChannel is per origin): at worst an index is
 // built a little sooner.
 const searchChannelName = ((assetList() || {}).shared || {}).searchChannel;   // hooks/_assets.py SEARCH_CHANNEL
@@ -215,7 +227,11 @@ function tellSearch() {
 }
 
 if (searchChannel) {
-  searchChannel.onmessage = ({ data }) => { if (data === "waiting" && engine.settled()) tellSearch(); };
+  searchChannel.onmessage = ({ data }) => {
+    if (data !== "waiting") return;
+    if (engine.idle()) tellSearch();
+    else engine.searchTold = false;   // tell this worker too once the answers are in
+  };
 }
 
 // ---------------------------------------------------------------------------

@@ -6,11 +6,12 @@
 // Material's workers folder, because Material's worker finds its
 // language files relative to the worker's address. Material builds the search index as soon
 // as a page opens, a few hundred ms of CPU that on a small machine competes with the wasm
-// compile and the snapshot restore. So this worker keeps what the page sends (the index), and hands it to Material's worker, in order,
-// once the checker says it is settled (checker.js, on the BroadcastChannel below), or after
-// HOLD_MS at the latest: search never waits long for a checker that hangs or never
-// starts. A search typed meanwhile is answered once the index is built, as it is while
-// Material builds it.
+// compile and the snapshot restore. So this worker keeps what the page sends (the index),
+// and hands it to Material's worker, in order, once the checker says it is settled and has
+// answered what was pasted meanwhile (checker.js, on the BroadcastChannel below), or after
+// HOLD_MS at the latest: search never waits long for a checker that hangs or never starts.
+// A search typed meanwhile is answered once the index is built, as it is while Material
+// builds it.
 "use strict";
 
 const HOLD_MS = 3000;
