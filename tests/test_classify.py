@@ -116,9 +116,11 @@ def test_contract_shape():
         "guides": [{"url": g.page.removesuffix(".md") + "/", "text": g.text.en} for g in stage.guides]}
     assert result["current"]["guides"], "final-delivery links its checklist (stages.yaml guides:)"
     event = result["events"][0]
-    assert set(event) == {"line", "time", "text", "stage", "stage_title", "basis", "location", "country", "matched"}
+    assert set(event) == {"line", "time", "text", "undated_text", "stage", "stage_title", "basis", "location",
+                          "country", "matched"}
     assert event == {"line": 8, "time": "2026-09-20T20:14",
                      "text": "09/20/2026 20:14\tPosting/Collection\t\tSHINJUKU\tTOKYO",
+                     "undated_text": "Posting/Collection · SHINJUKU · TOKYO",
                      "stage": "posting-collection", "stage_title": CATALOG.stage("posting-collection").title.en,
                      "basis": "wording", "location": "SHINJUKU, TOKYO", "country": "JP",
                      "matched": "Posting/Collection"}

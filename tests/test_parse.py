@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from jptrack.parse import location_in, parse_date, scan, without_spans
+from jptrack.parse import location_in, parse_date, scan, undated_text, without_spans
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -85,3 +85,15 @@ def test_seven_bit_yuscii_letters_inside_words_are_read_as_letters():
     assert scan("11/14/2018, 10:21:41 AM\tIsporaka\tIspora~ana")[0].toks[-1] == "isporacana"
     assert "salter" in scan("Za isporaka na {alter")[0].toks
     assert scan("~~(the former Yugoslav Republic of)~~ | x")[0].toks[:2] == ["~", "~"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # what the checker shows beside the formatted date: the rest of the line, fields apart
+    ("2026-11-25 03:28\tClearance event\tClearance is pending\tAUCKLAND - NEW ZEALAND",
+     "Clearance event · Clearance is pending · AUCKLAND - NEW ZEALAND"),
+    ("２０２６/11/20 10:00  引受  TOKYO", "引受 · TOKYO"),
+    ("7月 3日 税関をパスしてカナダの国際交換支店から発送", "税関をパスしてカナダの国際交換支店から発送"),
+    ("Delivered, In/At Mailbox | November 28, 2026, 12:31 pm | NEW YORK, NY 10001", "Delivered, In/At Mailbox · NEW YORK, NY 10001"),
+])
+def test_a_lines_text_without_its_date_and_time(text, expected):
+    assert undated_text(scan(text)[0]) == expected

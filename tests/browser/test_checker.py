@@ -351,6 +351,11 @@ def test_an_inferred_stage_is_marked_probably(page, context, checker_url, catalo
     assert page.inner_text(f"{WIDGET} .jptrack__inferred-note") == note
     marks = page.locator(f"{WIDGET} .jptrack__timeline .jptrack__probably")
     assert marks.count() == sum(e["basis"] == "inferred" for e in expected["events"]) > 0
+    # an event without a known wording shows its line, without the date shown beside it
+    texts = page.eval_on_selector_all(f"{WIDGET} .jptrack__timeline .jptrack__text", "els => els.map(e => e.textContent)")
+    assert texts == [e["matched"] if e["stage"] and e["matched"] else e["undated_text"] if e["time"] else e["text"]
+                     for e in expected["events"]]
+    assert any(e["basis"] == "inferred" and e["undated_text"] != e["text"] for e in expected["events"])
     page.click(f"{WIDGET} .jptrack__copy")
     page.wait_for_function("document.querySelector('[data-jptrack-widget] [aria-live]')"
                            ".textContent.includes('copied')")

@@ -53,7 +53,7 @@ from .normalize import fold, fold_nfkc
 from .phrases import tokens
 
 __all__ = ["Line", "scan", "split_lines", "needs_order", "settle_dates", "parse_date", "location_in",
-           "without_spans", "has_columns"]
+           "without_spans", "undated_text", "has_columns"]
 
 
 # ---------------------------------------------------------------------------
@@ -418,6 +418,13 @@ def without_spans(line: Line) -> str:
     return text
 
 
+def undated_text(line: Line) -> str:
+    """The line as it reads without its date and time: its fields (tabs or wide gaps apart)
+    joined by " · " (what the checker shows for a line no wording names)."""
+    fields = (part.strip(" |") for part in _GAP_SPLIT.split(without_spans(line)))
+    return " · ".join(part for part in fields if _HAS_WORDCHAR.search(part))
+
+
 def location_in(text: str, remove: tuple[str, ...] = ()) -> str | None:
     """`location` of a line's `without_spans` text: a function of the text alone, so a
     caller may keep it for lines that differ only in their date and time."""
@@ -482,6 +489,7 @@ _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}")
 # the regex engine can skip to those characters instead of trying each position.
 # Columns of a copied table: tabs, a bar, or a wide gap.
 _COLUMN_SPLIT = re.compile(r"\t+| {2,}| ?\| ?| - ")
+_GAP_SPLIT = re.compile(r"\t+| {2,}")
 _FIELD_SPLIT = re.compile(r"\t+| {2,}| [,;|] ?|[,;|] ?| - ")
 
 # Month names in the languages of the destination posts' pages (en, fr, de) → month.

@@ -38,6 +38,7 @@ class Event(TypedDict, total=False):
     line: int            # 1-based line of the paste
     time: str | None  # YYYY-MM-DD or YYYY-MM-DDTHH:MM
     text: str
+    undated_text: str    # text without its date and time, its fields joined by " · "
     stage: str | None
     stage_title: str | None
     basis: str | None  # "wording" | "inferred"

@@ -694,8 +694,10 @@ function renderTimeline(result, text, sub, view) {
     for (const event of events) {
       const item = el("li", { class: event.stage ? "" : "jptrack__event--unknown" });
       if (event.time) item.append(el("span", { class: "jptrack__time" }, formatTime(event.time)), " ");
-      // A recognised event shows its status wording and place; anything else the raw line.
-      const wording = event.stage && event.matched ? event.matched : event.text || "";
+      // A recognised event shows its status wording and place; anything else its line, without
+      // the date and time when they are shown beside it.
+      const line = event.time && event.undated_text ? event.undated_text : event.text || "";
+      const wording = event.stage && event.matched ? event.matched : line;
       item.append(el("span", { class: "jptrack__text" }, wording));
       if (event.stage && event.matched && event.location) item.append(el("span", { class: "jptrack__place" }, ` · ${event.location}`));
       const tag = el("span", { class: "jptrack__tag" });
