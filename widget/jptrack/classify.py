@@ -383,7 +383,7 @@ def _event_dict(e, p: Pipeline, explain: bool, lang: str) -> dict:
             iso += f"T{e.minutes // 60:02d}:{e.minutes % 60:02d}"
     s = e.structure
     event = {
-        "line": e.line.no, "time": iso, "text": e.line.text, "undated_text": _parse.undated_text(e.line),
+        "line": e.line.no, "time": iso, "text": e.line.text, "undated_text": s.undated_text,
         "stage": e.stage,
         "stage_title": p.titles[lang][e.stage] if e.stage else None, "basis": e.basis,
         "location": s.location, "country": s.country, "matched": s.matched if e.stage else None,

@@ -80,6 +80,7 @@ class Structure:
     came_from: str | None = None    # a country (or office code's) named after a "from" word (来自JPKIXH)
     day_first: bool = False         # its words are in a language whose pages write 03/04 for 3 April
     location: str | None = None
+    undated_text: str = ""          # the line without its date and time (parse.undated_text)
     corrected: bool = False         # read through a mistyped word
     loose: bool = False             # an undated line whose actions are only words inside CJK text
     place_only: bool = False        # a dated row naming only a place: read as a scan there
@@ -161,6 +162,7 @@ class Reader:
                 s.came_from = s.came_from or directed
         remove = (s.matched,) if s.matched and not s.code else ()
         s.location = _parse.location_in(text, remove)
+        s.undated_text = _parse.joined_fields(text)
         return s
 
     def _wording(self, s: Structure, line, toks, glue) -> tuple[int, int] | None:
