@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from jptrack.parse import location_in, parse_date, scan, undated_text, without_spans
+from jptrack.parse import joined_fields, location_in, parse_date, scan, without_spans
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -96,4 +96,4 @@ def test_seven_bit_yuscii_letters_inside_words_are_read_as_letters():
     ("Delivered, In/At Mailbox | November 28, 2026, 12:31 pm | NEW YORK, NY 10001", "Delivered, In/At Mailbox · NEW YORK, NY 10001"),
 ])
 def test_a_lines_text_without_its_date_and_time(text, expected):
-    assert undated_text(scan(text)[0]) == expected
+    assert joined_fields(without_spans(scan(text)[0])) == expected

@@ -53,7 +53,7 @@ from .normalize import fold, fold_nfkc
 from .phrases import tokens
 
 __all__ = ["Line", "scan", "split_lines", "needs_order", "settle_dates", "parse_date", "location_in",
-           "without_spans", "undated_text", "joined_fields", "has_columns"]
+           "without_spans", "joined_fields", "has_columns"]
 
 
 # ---------------------------------------------------------------------------
@@ -418,14 +418,9 @@ def without_spans(line: Line) -> str:
     return text
 
 
-def undated_text(line: Line) -> str:
-    """The line as it reads without its date and time: its fields (tabs or wide gaps apart)
-    joined by " · " (what the checker shows for a line no wording names)."""
-    return joined_fields(without_spans(line))
-
-
 def joined_fields(text: str) -> str:
-    """`undated_text` of a line's `without_spans` text."""
+    """A line's `without_spans` text as it reads without its date and time: its fields (tabs
+    or wide gaps apart) joined by " · " (what the checker shows for a line no wording names)."""
     fields = (part.strip(" |") for part in _GAP_SPLIT.split(text))
     return " · ".join(part for part in fields if _HAS_WORDCHAR.search(part))
 

@@ -80,7 +80,7 @@ class Structure:
     came_from: str | None = None    # a country (or office code's) named after a "from" word (来自JPKIXH)
     day_first: bool = False         # its words are in a language whose pages write 03/04 for 3 April
     location: str | None = None
-    undated_text: str = ""          # the line without its date and time (parse.undated_text)
+    undated_text: str = ""          # the line without its date and time (parse.joined_fields)
     corrected: bool = False         # read through a mistyped word
     loose: bool = False             # an undated line whose actions are only words inside CJK text
     place_only: bool = False        # a dated row naming only a place: read as a scan there
