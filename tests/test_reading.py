@@ -338,6 +338,26 @@ def test_japanese_words_for_customs_release_and_leaving_japan(line, action):
     assert read(line).action.id == action
 
 
+@pytest.mark.parametrize(("line", "action"), [
+    # the sender: what they did is the posting, not Japan Post's 発送 from an office of exchange
+    ("3月2日に郵便局から発送しました", "accepted"),
+    ("10月1日に母が荷物を送ってくれた", "accepted"),
+    ("2月13日に郵便局に持って行った", "accepted"),
+    ("荷物を送ったという連絡が入った", "accepted"),   # a message that came in is no arrival
+    # the customer: held at customs, and the parcel in their hands
+    ("1月20日 税関で引っかかりました", "customs-held"),
+    ("7日間留め置かれました", "customs-held"),
+    ("4月12日に無事届いた", "delivered"),
+    ("10月19日に自宅に届きました", "delivered"),
+    ("郵便局まで取りに行きました", "delivered"),
+    # ... while a tracking page's own words keep their reading
+    ("2026/11/20 10:00 国際交換局から発送", "departed"),
+    ("荷物を発送しました", "notified"),
+])
+def test_japanese_told_by_the_sender_or_the_customer(line, action):
+    assert read(line).action.id == action
+
+
 def test_a_place_after_a_direction_word_is_where_the_item_goes_or_came_from():
     sent = read("2015-04-25 09:37:00\t离开处理中心,发往中国 北京")
     assert (sent.country, sent.bound_for, sent.action.id) == (None, "CN", "departed")
