@@ -340,7 +340,7 @@ def test_japanese_words_for_customs_release_and_leaving_japan(line, action):
 
 @pytest.mark.parametrize(("line", "action"), [
     # the sender: what they did is the posting, not Japan Post's 発送 from an office of exchange
-    ("3月2日に郵便局から発送しました", "accepted"),
+    ("12月1日 本日、ご注文の商品を発送いたしました", "accepted"),   # the shop's e-mail
     ("10月1日に母が荷物を送ってくれた", "accepted"),
     ("2月13日に郵便局に持って行った", "accepted"),
     ("荷物を送ったという連絡が入った", "accepted"),   # a message that came in is no arrival
@@ -353,6 +353,7 @@ def test_japanese_words_for_customs_release_and_leaving_japan(line, action):
     # ... while a tracking page's own words keep their reading
     ("2026/11/20 10:00 国際交換局から発送", "departed"),
     ("荷物を発送しました", "notified"),
+    ("2月5日、国際交換局から発送したとの情報あり", "departed"),   # a page's status, retold
 ])
 def test_japanese_told_by_the_sender_or_the_customer(line, action):
     assert read(line).action.id == action
