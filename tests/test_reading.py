@@ -249,6 +249,17 @@ def test_journey_events_in_time_order_whatever_the_page_order():
         assert ([e.line.no for e in planned.ordered], planned.newest_first) == (order, newest_first), text
 
 
+def test_a_day_without_a_time_follows_the_events_the_page_lists_before_it_that_day():
+    oldest_first = "2026/11/20 08:57\t国際交換局から発送\n2026/11/20\t保管\n"
+    newest_first = "2026/11/20\t保管\n2026/11/20 08:57\t国際交換局から発送\n"
+    for text in (oldest_first, newest_first):
+        result = check(text, CATALOG, today=date(2026, 11, 21))
+        assert result["current_stage"] == "retention", text
+    # ... and one listed before them that day stays before them
+    result = check("2026/11/20\t引受\n2026/11/20 08:57\t国際交換局から発送\n", CATALOG, today=date(2026, 11, 21))
+    assert result["current_stage"] == "dispatch-outward-office"
+
+
 def test_upu_ips_event_names_read_at_the_end_their_suffix_names():
     # IPS, the UPU's postal software, ends its event names in (Otb) outbound and (Inb) inbound
     assert read("2020-08-31 13:18  Send item to domestic location (Inb)").side == "destination"

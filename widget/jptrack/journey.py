@@ -189,8 +189,8 @@ def _newest_first(events: list[Event], model: Model) -> bool:
         if e.date is None:
             continue
         stamp = (e.date, -1 if e.minutes is None else e.minutes)
-        if previous is not None:
-            inc += stamp > previous
+        if previous is not None and (stamp[0] != previous[0] or -1 not in (stamp[1], previous[1])):
+            inc += stamp > previous   # (a day without a time says nothing against a time that day)
             dec += stamp < previous
         previous = stamp
     if inc != dec:
@@ -219,7 +219,9 @@ def _chronological(events: list[Event], model: Model, newest_first: bool) -> lis
     for rank, i in enumerate(positions):
         e = events[i]
         if e.date is not None:
-            anchor = (e.date, -1 if e.minutes is None else e.minutes)
+            # a day without a time of its own comes after the page's event before it that day
+            minutes = e.minutes if e.minutes is not None else anchor[1] if anchor and anchor[0] == e.date else -1
+            anchor = (e.date, minutes)
             keys[i] = (*anchor, 0, model.earliest(e.structure), rank)
         else:
             keys[i] = (*(anchor or (date.min, -1)), 1, 0, rank)
