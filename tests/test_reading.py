@@ -260,6 +260,22 @@ def test_a_day_without_a_time_follows_the_events_the_page_lists_before_it_that_d
     assert result["current_stage"] == "dispatch-outward-office"
 
 
+def test_a_couriers_event_code_column_names_no_country():
+    # DHL's event codes: PL (Poland), AF (Afghanistan) and OK (none) are no places
+    couriers = ("2026-11-20\t10:00\tPL\tProcessed at HONG KONG - HONG KONG\tHKG\n"
+                "2026-11-20\t12:00\tDF\tDeparted Facility\tHKG\n"
+                "2026-11-21\t08:00\tAF\tArrived at Sort Facility\tLHR\n"
+                "2026-11-21\t09:00\tOK\tDelivered - UNITED KINGDOM\tLHR\n")
+    result = check(couriers, CATALOG, today=date(2026, 12, 2))
+    assert [e["country"] for e in result["events"]] == ["HK", None, None, "GB"]
+    assert (result["origin"], result["destination"]["country"]) == ("HK", "GB")
+    # ... while a column of the item's two countries stays theirs
+    countries = "HK\tItem posted.\t2026-11-10\nHK\tProcessed for departure.\t2026-11-11\nNZ\tArrived.\t2026-11-15\n"
+    result = check(countries, CATALOG, today=date(2026, 12, 2))
+    assert [e["country"] for e in result["events"]] == ["HK", "HK", "NZ"]
+    assert (result["origin"], result["destination"]["country"]) == ("HK", "NZ")
+
+
 def test_upu_ips_event_names_read_at_the_end_their_suffix_names():
     # IPS, the UPU's postal software, ends its event names in (Otb) outbound and (Inb) inbound
     assert read("2020-08-31 13:18  Send item to domestic location (Inb)").side == "destination"

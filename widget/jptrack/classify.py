@@ -159,7 +159,7 @@ def _check(text, catalog, *, today: date | None, max_chars: int | None, explain:
     today = today or date.today()
 
     lines = [line for line in _parse.split_lines(text) if not line.noise]
-    structures = [p.reader.read(line) for line in lines]
+    structures = _reading.without_code_column_countries([p.reader.read(line) for line in lines])
     dayfirst = _day_first(structures, p) if _parse.needs_order(lines) else None
     _parse.settle_dates(lines, dayfirst=dayfirst, today=today)
     events, headers = _events(lines, structures, p.reader.place_only)

@@ -37,7 +37,7 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import parse as _parse
 from .catalog import PLACE_ROLES
@@ -45,7 +45,7 @@ from .normalize import fold
 from .numbers import COUNTRIES
 from .phrases import PhraseIndex, WORD_CHARS, glued_tokens, is_cjk, tokens
 
-__all__ = ["Reader", "Structure"]
+__all__ = ["Reader", "Structure", "without_code_column_countries"]
 
 # ISO short names that are also everyday words or US states on tracking lines (GEORGIA).
 _NOT_COUNTRY_NAMES = frozenset({"JE", "GE", "TD"})
@@ -84,6 +84,8 @@ class Structure:
     corrected: bool = False         # read through a mistyped word
     loose: bool = False             # an undated line whose actions are only words inside CJK text
     place_only: bool = False        # a dated row naming only a place: read as a scan there
+    code_fields: tuple = ()         # two capital letters standing as fields ("HK", "PL"): codes of some kind
+    country_by_code: bool = False   # country read from one of them
 
     @property
     def known(self) -> bool:
@@ -149,8 +151,11 @@ class Reader:
             # A row with a date and a place but no status (Korea Post's blank status cells)
             # is the item scanned at that place.
             s.action, s.place_only = self.place_only, True
+        s.code_fields = tuple(m.group(1) for m in _COUNTRY_FIELD.finditer(line.norm))
         if s.country is None:
-            s.country = _country_code(line.norm) or self._postcode_country(line.norm)
+            s.country = _country_code(s.code_fields)
+            s.country_by_code = s.country is not None
+            s.country = s.country or self._postcode_country(line.norm)
             if s.country == s.named_destination:   # 도착국가 : 중국(CN): the code repeats the field
                 s.country = None
         elif s.office is None:
@@ -256,14 +261,25 @@ class Reader:
         return None
 
 
-def _country_code(norm: str) -> str | None:
+def _country_code(fields: tuple) -> str | None:
     """An ISO country code standing as a field of its own ("HK<tab>Item posted.",
     "[RU,194358]", "(Country: US)"); the last one, as for country names."""
-    found = None
-    for m in _COUNTRY_FIELD.finditer(norm):
-        if m.group(1) in COUNTRIES:
-            found = m.group(1)
-    return found
+    return next((code for code in reversed(fields) if code in COUNTRIES), None)
+
+
+def without_code_column_countries(structures: list[Structure]) -> list[Structure]:
+    """A paste's two-letter fields are countries only when they look like a country column:
+    a courier's event codes (DHL's "PL", "DF", "AF") or a Brazilian state ("SP") name none,
+    though some of them are also ISO codes (PL is Poland)."""
+    codes = {code for s in structures for code in s.code_fields}
+    if len(codes) <= _MAX_COUNTRY_CODES and codes <= COUNTRIES.keys():
+        return structures
+    return [replace(s, country=None, country_by_code=False) if s.country_by_code else s for s in structures]
+
+
+# More distinct two-letter fields than this in one paste are not its countries (origin,
+# destination and a transit country at most).
+_MAX_COUNTRY_CODES = 3
 
 
 def _destination_field(toks: list[str], hits) -> int | None:
