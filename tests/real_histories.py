@@ -298,8 +298,10 @@ def score(history: History, classify: Classifier, *, with_prefixes: bool = True)
     if history.current != UNSURE:
         score_current(history, result, history.current, s, "current")
     if with_prefixes:
-        for text, expected in prefixes(history):
-            score_current(history, classify(text), expected, s, "prefix", text.splitlines()[-1].strip()[:90])
+        cuts = [n for n in history.events if history.labels[n] != UNSURE]   # as prefixes() cuts
+        page = history.text.splitlines()
+        for (text, expected), n in zip(prefixes(history), cuts):
+            score_current(history, classify(text), expected, s, "prefix", f"cut at {n}: {page[n - 1].strip()[:80]}")
     return s
 
 
