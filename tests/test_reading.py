@@ -276,6 +276,13 @@ def test_a_couriers_event_code_column_names_no_country():
     assert (result["origin"], result["destination"]["country"]) == ("HK", "NZ")
 
 
+def test_correios_export_unit_is_the_office_of_exchange():
+    paste = ("24/11/2026\t09:00\tJAPÃO /\tObjeto postado\n"
+             "25/11/2026\t10:00\tJAPÃO /\tObjeto recebido na unidade de exportação no país de origem\n")
+    assert read(paste.splitlines()[1]).role == "exchange"
+    assert stages(paste) == ["posting-collection", "arrival-outward-office"]
+
+
 def test_upu_ips_event_names_read_at_the_end_their_suffix_names():
     # IPS, the UPU's postal software, ends its event names in (Otb) outbound and (Inb) inbound
     assert read("2020-08-31 13:18  Send item to domestic location (Inb)").side == "destination"
