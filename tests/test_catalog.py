@@ -394,6 +394,7 @@ READING = textwrap.dedent("""\
           words: {en: [arrived, received], ja: [到着]}
           stages: {origin-post: posting-collection, delivery-office: final-delivery}
         - id: delivered
+          usually: destination
           words: {en: [delivered], fr: [livré]}
           stages: {anywhere: final-delivery}
       places:
@@ -429,7 +430,8 @@ def test_reading_section_loads_and_round_trips():
     reading = c.reading
     assert [a.id for a in reading.actions] == ["arrived", "delivered"]
     arrived = reading.action("arrived")
-    assert arrived.movement == "arrives"
+    assert arrived.movement == "arrives" and arrived.usually is None
+    assert reading.action("delivered").usually == "destination"
     assert (arrived.stage_at("origin-post"), arrived.stage_at("delivery-office"), arrived.stage_at("between")) == \
         ("posting-collection", "final-delivery", None)
     assert reading.action("delivered").stage_at("between") == "final-delivery"   # anywhere
@@ -459,6 +461,8 @@ def test_a_catalog_without_reading_loads_with_an_empty_lexicon():
      "'arrived' is already given in reading.actions.arrived.words"),
     ("    - id: delivered", "    - id: arrived", "reading.actions[1].id", "action 'arrived' is defined twice"),
     ("movement: arrives", "movement: sideways", "reading.actions.arrived.movement", "expected one of ['leaves', 'arrives']"),
+    ("usually: destination", "usually: abroad", "reading.actions.delivered.usually",
+     "expected one of ['origin', 'destination'], got 'abroad'"),
     ("words: {en: [delivered], fr: [livré]}", "words: {english: [delivered]}", "reading.actions.delivered.words",
      "expected a two-letter language code, got 'english'"),
     ("words: {en: [delivered], fr: [livré]}", "words: {en: []}", "reading.actions.delivered.words.en",
@@ -486,7 +490,7 @@ def test_a_catalog_without_reading_loads_with_an_empty_lexicon():
     ("from: {en: [from]}", "towards: {en: [towards]}", "reading.directions",
      "expected one of ['to', 'from'], got 'towards'"),
     ("day_first: [fr]", "day_first: [French]", "reading.day_first", "expected a two-letter language code"),
-], ids=["stage", "place", "anywhere-and-more", "word-twice", "action-twice", "movement", "language", "no-words",
+], ids=["stage", "place", "anywhere-and-more", "word-twice", "action-twice", "movement", "usually", "language", "no-words",
         "empty-word", "place-and-side-ok", "role", "office-country", "office-role", "region-and-country",
         "postcode-regex", "home", "unknown-field", "place-only", "hedge-is-an-action", "empty-hedge",
         "direction-twice", "direction-unknown", "day-first-language"])

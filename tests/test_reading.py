@@ -283,6 +283,14 @@ def test_correios_export_unit_is_the_office_of_exchange():
     assert stages(paste) == ["posting-collection", "arrival-outward-office"]
 
 
+def test_customs_that_no_word_places_is_import_customs():
+    # a page that starts at customs, with no country and no "export" (reading.actions usually)
+    assert stages("09/11/2026\t11:10\tFiscalização aduaneira finalizada\tUnidade Operacional/CURITIBA") == \
+        ["returned-from-customs"]
+    # ... while a word for the origin still puts it there
+    assert stages("09/11/2026\t11:10\tExport customs cleared") == ["arrival-outward-office"]
+
+
 def test_upu_ips_event_names_read_at_the_end_their_suffix_names():
     # IPS, the UPU's postal software, ends its event names in (Otb) outbound and (Inb) inbound
     assert read("2020-08-31 13:18  Send item to domestic location (Inb)").side == "destination"

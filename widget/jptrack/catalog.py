@@ -307,6 +307,7 @@ class Action:
     words: tuple[Term, ...]
     stages: tuple[tuple[str, str], ...]
     movement: str | None = None   # "leaves" | "arrives": an arrival after a departure is elsewhere
+    usually: str | None = None    # "origin" | "destination": the end it happens at when a line does not say
 
     def stage_at(self, where: str) -> str | None:
         return self._stages.get(where) or self._stages.get("anywhere")
@@ -352,7 +353,8 @@ class Lexicon:
         data: dict[str, Any] = {}
         if self.actions:
             data["actions"] = [{"id": a.id, "words": words(a.words), "stages": dict(a.stages),
-                                **({"movement": a.movement} if a.movement else {})} for a in self.actions]
+                                **({"movement": a.movement} if a.movement else {}),
+                                **({"usually": a.usually} if a.usually else {})} for a in self.actions]
         if self.places:
             data["places"] = {role: words(terms) for role, terms in self.places}
         if self.sides:
@@ -829,6 +831,7 @@ SIDES = ("origin", "between", "destination")
 # Words that say the place named right after them is where the item goes or came from.
 DIRECTIONS = ("to", "from")
 MOVEMENTS = ("leaves", "arrives")
+ENDS = ("origin", "destination")
 _READING_FIELDS = {"home": False, "actions": False, "places": False, "sides": False, "offices": False,
                    "countries": False, "regions": False, "postcodes": False, "place_only": False,
                    "hedges": False, "directions": False, "day_first": False}
@@ -1397,7 +1400,8 @@ class _Validator:
         seen: set[str] = set()
         for i, item in enumerate(items):
             field = f"reading.actions[{i}]"
-            item = self.mapping(item, items, i, field, {"id": True, "words": True, "stages": True, "movement": False})
+            item = self.mapping(item, items, i, field, {"id": True, "words": True, "stages": True, "movement": False,
+                                                        "usually": False})
             ident = self.identifier(item["id"], item, "id", f"{field}.id")
             if ident in seen:
                 self.fail(f"action '{ident}' is defined twice", item, "id", f"{field}.id")
@@ -1425,7 +1429,10 @@ class _Validator:
             if movement is not None and movement not in MOVEMENTS:
                 self.fail(f"expected one of {list(MOVEMENTS)}, got {movement!r}", item, "movement",
                           f"{field}.movement")
-            yield Action(ident, words, tuple(table.items()), movement)
+            usually = item.get("usually")
+            if usually is not None and usually not in ENDS:
+                self.fail(f"expected one of {list(ENDS)}, got {usually!r}", item, "usually", f"{field}.usually")
+            yield Action(ident, words, tuple(table.items()), movement, usually)
 
     def word_groups(self, section, name, allowed):
         table = section.get(name, {})

@@ -59,6 +59,9 @@ _OTHER_SIDE = {"country": 2.0, "word": 2.0, "post": 1.0, "sent abroad": 2.0}
 # A line that says nothing of its side is read at either end for free, in a third country
 # at this cost: most items go straight from one country to the other.
 _UNSAID_BETWEEN = 0.6
+# ... and at the end its action rarely happens at (`usually`: customs words with no side
+# word are import customs far more often than export customs).
+_UNUSUAL_END = 1.0
 # What it costs to read a wording written for one side (国際交換局に到着) at the other, or
 # to read a wording's own action rather than the wording.
 _OTHER_WORDING = 1.0
@@ -214,7 +217,8 @@ class Weigher:
         options: dict[str, float] = {}
         for each in SIDES:
             if side is None:
-                cost = _UNSAID_BETWEEN if each == "between" else 0.0
+                cost = _UNSAID_BETWEEN if each == "between" else \
+                    _UNUSUAL_END if action.usually and each != action.usually else 0.0
             else:
                 cost = 0.0 if each == side else _OTHER_SIDE[why_side]
             here = "exchange" if why_side == "sent abroad" and each == "origin" else role
