@@ -29,12 +29,13 @@ REAL = [h for h in HISTORIES if h.kind != "retold"]
 # the figures reached, as a guard (the targets are higher). Lowered on 2026-12-02 and on
 # 2026-12-03 (six times), when histories collected those days joined both sets before any
 # tuning on them; raised to the figures reached at the end of stop 27 (2026-12-03); the
-# retold floors lowered again when a ninth batch of retold histories joined (2026-12-03).
+# retold floors lowered again when a ninth batch of retold histories joined, then all
+# raised to the figures reached at the end of stop 28 (2026-12-03).
 FLOORS = {
-    "dev-real": ((0.84, 0.96, 0.79), 0.01),
-    "heldout-real": ((0.76, 0.91, 0.75), 0.01),
-    "dev-retold": ((0.57, 0.69, 0.63), 0.01),
-    "heldout-retold": ((0.33, 0.30, 0.37), 0.02),
+    "dev-real": ((0.84, 0.96, 0.80), 0.01),
+    "heldout-real": ((0.77, 0.91, 0.76), 0.01),
+    "dev-retold": ((0.63, 0.73, 0.68), 0.01),
+    "heldout-retold": ((0.34, 0.30, 0.40), 0.02),
 }
 
 
