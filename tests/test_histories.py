@@ -32,7 +32,7 @@ REAL = [h for h in HISTORIES if h.kind != "retold"]
 # retold floors lowered again when a ninth batch of retold histories joined, then all
 # raised to the figures reached at the end of stop 28 (2026-12-03).
 FLOORS = {
-    "dev-real": ((0.84, 0.96, 0.80), 0.01),
+    "dev-real": ((0.85, 0.98, 0.81), 0.01),
     "heldout-real": ((0.77, 0.91, 0.76), 0.01),
     "dev-retold": ((0.63, 0.73, 0.68), 0.01),
     "heldout-retold": ((0.34, 0.30, 0.40), 0.02),

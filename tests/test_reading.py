@@ -291,6 +291,20 @@ def test_customs_that_no_word_places_is_import_customs():
     assert stages("09/11/2026\t11:10\tExport customs cleared") == ["arrival-outward-office"]
 
 
+@pytest.mark.parametrize(("line", "action", "stage"), [
+    # Correios (Spain) explains "En tránsito" by naming its return status; the item is moving
+    ("2026-11-19\tEn tránsito\tEl envío está en nuestra red postal; si hubo un evento anterior denominado "
+     "'En proceso de devolución', irá al remitente.", "moving", None),
+    ("2026-11-19\tIn transit\tIf an earlier event “Returned to sender” is shown, the item goes back.", "moving", None),
+    # ... while a status that is only quoted is still the status
+    ("2026-11-19\tStatus: 'Delivered'", "delivered", "final-delivery"),
+    ("3月12日に突然「税関を出た」と表示された", "customs-released", None),
+])
+def test_a_status_named_in_quotes_by_an_explanation_did_not_happen(line, action, stage):
+    s = read(line)
+    assert (s.action.id, s.wording[0][0] if s.wording else None) == (action, stage)
+
+
 def test_upu_ips_event_names_read_at_the_end_their_suffix_names():
     # IPS, the UPU's postal software, ends its event names in (Otb) outbound and (Inb) inbound
     assert read("2020-08-31 13:18  Send item to domestic location (Inb)").side == "destination"

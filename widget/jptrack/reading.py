@@ -140,6 +140,12 @@ class Reader:
             s.corrected = s.wording is not None
         sentence = any(map(is_cjk, text)) and not _parse.has_columns(text)
         action_spans = self._lexicon(s, corrected or line.toks, glue, strict=undated, sentence=sentence)
+        toks = corrected or line.toks
+        if wording_span and s.action is not None and _named_in_quotes(toks, wording_span, action_spans):
+            # the wording is a status the line's explanation names ('an event called "Returned
+            # to sender"'); the action outside the quotes is what happened
+            s.wording = s.matched = wording_span = None
+            s.corrected = False
         if wording_span and self._inside_other_action(s, wording_span, action_spans):
             # The wording is part of a longer phrase that means another stage ("Delivered" in
             # Korea Post's "Delivered to Transport companies"): the longer phrase is what was meant.
@@ -231,6 +237,12 @@ class Reader:
                     s.country = value.country   # the last place named is the line's
                 elif kind == "country":
                     s.country = value
+        quoted = _quoted(toks) if len(actions) > 1 and not sentence else ()
+        if quoted and any(not quoted[start] for start, _, _ in spans):
+            # "... an earlier event called 'Returning to sender' ...": a page's explanation
+            # names another status; what the line says happened is outside the quotes
+            kept = [i for i, (start, _, _) in enumerate(spans) if not quoted[start]]
+            actions, inside = [actions[i] for i in kept], [inside[i] for i in kept]
         if actions:
             s.loose = all(inside)
             # Of several, the action ranked last decides, whichever column names it: a courier's
@@ -350,6 +362,30 @@ def _wording_entries(catalog) -> dict[str, tuple]:
             if key and key not in entries:
                 entries[key] = [(stage.id, None, event.text, "upu")]
     return {k: tuple(v) for k, v in entries.items()}
+
+
+def _named_in_quotes(toks: list[str], span: tuple[int, int], action_spans) -> bool:
+    """Is the wording at span inside quotation marks, with an action outside them?"""
+    if not _OPENING.keys() & set(toks):
+        return False
+    quoted = _quoted(toks)
+    return quoted[span[0]] and any(not quoted[start] for start, _, _ in action_spans)
+
+
+def _quoted(toks: list[str]) -> list[bool]:
+    """For each token: is it inside quotation marks ('…', "…", “…”, ‘…’)?"""
+    inside, opened = [False] * len(toks), None
+    for i, tok in enumerate(toks):
+        if opened is None and tok in _OPENING:
+            opened = (i, _OPENING[tok])
+        elif opened is not None and tok == opened[1]:
+            for j in range(opened[0] + 1, i):
+                inside[j] = True
+            opened = None
+    return inside
+
+
+_OPENING = {"'": "'", '"': '"', "“": "”", "‘": "’"}
 
 
 def _unhedged(hits: list) -> list:
