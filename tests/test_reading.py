@@ -287,6 +287,9 @@ def test_customs_that_no_word_places_is_import_customs():
     # a page that starts at customs, with no country and no "export" (reading.actions usually)
     assert stages("09/11/2026\t11:10\tFiscalização aduaneira finalizada\tUnidade Operacional/CURITIBA") == \
         ["returned-from-customs"]
+    # ... and after the posting, customs is the destination's unless a word says export
+    assert stages("11月20日に郵便局に持って行った\n11月25日 税関で引っかかりました") == \
+        ["posting-collection", "customs-held"]
     # ... while a word for the origin still puts it there
     assert stages("09/11/2026\t11:10\tExport customs cleared") == ["arrival-outward-office"]
 

@@ -61,7 +61,7 @@ _OTHER_SIDE = {"country": 2.0, "word": 2.0, "post": 1.0, "sent abroad": 2.0}
 _UNSAID_BETWEEN = 0.6
 # ... and at the end its action rarely happens at (`usually`: customs words with no side
 # word are import customs far more often than export customs).
-_UNUSUAL_END = 1.0
+_UNUSUAL_END = 1.5
 # What it costs to read a wording written for one side (国際交換局に到着) at the other, or
 # to read a wording's own action rather than the wording.
 _OTHER_WORDING = 1.0
